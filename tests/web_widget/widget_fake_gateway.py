@@ -1,0 +1,208 @@
+"""A scripted stand-in for the gateway's widget side (docs/protocol.md), for widget tests only.
+
+It serves web_widget/ at /widget/, the demo page at /, an embedding page with test settings at
+/page, a neutral exit page, the beacon delete endpoint, and a /ws/chat that answers by script.
+The tests that prove issue 6 end to end also run against the real stack (tests/e2e/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+REPO = Path(__file__).resolve().parents[2]
+WIDGET_DIR = REPO / "web_widget"
+AXE_DIR = WIDGET_DIR / "tools" / "node_modules" / "axe-core"
+
+HTML_ATTACK = '<img src=x onerror="window.__hwPwned=1"><b>bold</b>'
+ARABIC_REPLY = "إذا كنت في خطر الآن، اتصل بالرقم 112. فيلغ تهاوس: 0800-2000."
+RTL_LANGUAGES = {"ar", "fa"}
+
+
+@dataclass
+class GatewayScript:
+    """What the fake gateway saw, and switches that change how it behaves."""
+
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    refuse_connections: bool = False
+    sockets: set[WebSocket] = field(default_factory=set)
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def frames_of(self, kind: str) -> list[dict[str, Any]]:
+        return [f for f in self.frames if f.get("type") == kind]
+
+    def drop_all(self) -> None:
+        """Close every open chat socket from the server side (as a crashing gateway would)."""
+        assert self.loop is not None
+        for ws in list(self.sockets):
+            asyncio.run_coroutine_threadsafe(ws.close(code=1012), self.loop).result(5)
+
+
+def _embed_page(request: Request) -> HTMLResponse:
+    q = request.query_params
+    language = html.escape(q.get("lang", "nl"))
+    exit_url = html.escape(q.get("exit", "/neutral"))
+    gateway = html.escape(q.get("gateway", ""))
+    extra = html.escape(q.get("extra", ""))
+    body = f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Support organisation</title></head>
+<body><main><h1>Support organisation</h1><p>Some text of the host page.</p>
+<div data-hw-widget data-hw-gateway="{gateway}" data-hw-language="{language}"
+     data-hw-exit-url="{exit_url}" data-hw-reconnect-initial-ms="500"
+     data-hw-reconnect-max-ms="2000" {extra}>
+<a data-hw-quick-exit href="{exit_url}">Snel weg</a></div></main>
+<script type="module" src="/widget/src/index.mjs"></script></body></html>"""
+    return HTMLResponse(body)
+
+
+def _neutral_page(request: Request) -> HTMLResponse:
+    return HTMLResponse(
+        "<!doctype html><html lang='en'><head><title>Weather</title></head>"
+        "<body><h1 id='neutral'>Weather forecast</h1></body></html>"
+    )
+
+
+def _before_page(request: Request) -> HTMLResponse:
+    return HTMLResponse(
+        "<!doctype html><html lang='en'><head><title>Before</title></head>"
+        "<body><h1 id='before'>A page visited before the chat</h1></body></html>"
+    )
+
+
+def _reply_frames(text: str, language: str) -> list[dict[str, Any]]:
+    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    if text == "html":
+        return [{"type": "bot", "text": HTML_ATTACK, "language": language, "dir": direction}]
+    if text == "arabic":
+        return [{"type": "bot", "text": ARABIC_REPLY, "language": "ar", "dir": "rtl"}]
+    if text == "buttons":
+        return [
+            {
+                "type": "bot",
+                "text": "Kies een onderwerp.",
+                "language": language,
+                "dir": direction,
+                "buttons": [
+                    {"title": "Hulp in de buurt", "payload": "/find_help_nearby"},
+                    {"title": "Praat met een mens", "payload": "/talk_to_human"},
+                ],
+            }
+        ]
+    if text in {"staff", "/talk_to_human"}:
+        return [
+            {"type": "status", "code": "handoff_waiting", "position": 2, "wait_minutes": 5},
+            {"type": "status", "code": "handoff_joined"},
+            {"type": "staff", "text": "Hallo, ik ben een hulpverlener.", "language": "nl", "dir": "ltr"},
+        ]
+    reply = f"Ontvangen: {text}. Bel Veilig Thuis: 0800-2000. In gevaar: 112."
+    return [{"type": "bot", "text": reply, "language": language, "dir": direction}]
+
+
+def build_app(script: GatewayScript) -> Starlette:
+    async def chat(ws: WebSocket) -> None:
+        script.loop = asyncio.get_running_loop()
+        if script.refuse_connections:
+            await ws.close(code=1013)
+            return
+        await ws.accept()
+        script.sockets.add(ws)
+        language = "nl"
+        try:
+            while True:
+                frame = json.loads(await ws.receive_text())
+                script.frames.append(frame)
+                kind = frame.get("type")
+                if kind == "start":
+                    language = frame.get("language") or "nl"
+                    conversation_id = frame.get("conversation_id") or uuid.uuid4().hex
+                    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+                    await ws.send_json(
+                        {"type": "ready", "conversation_id": conversation_id,
+                         "language": language, "dir": direction}
+                    )
+                elif kind == "message":
+                    text = frame.get("text", "")
+                    if text == "toolong":
+                        await ws.send_json(
+                            {"type": "error", "code": "message_too_long",
+                             "message": "Bericht te lang (test)."}
+                        )
+                        continue
+                    await ws.send_json({"type": "ack", "id": frame.get("id")})
+                    if text == "drop":
+                        await ws.close(code=1012)
+                        return
+                    for reply in _reply_frames(text, language):
+                        await ws.send_json(reply)
+                elif kind == "end":
+                    await ws.close()
+                    return
+        except WebSocketDisconnect:
+            pass
+        finally:
+            script.sockets.discard(ws)
+
+    async def delete(request: Request) -> Response:
+        script.deleted.append(request.path_params["conversation_id"])
+        return Response(status_code=204)
+
+    routes = [
+        Route("/", lambda r: FileResponse(WIDGET_DIR / "demo.html")),
+        Route("/page", _embed_page),
+        Route("/neutral", _neutral_page),
+        Route("/before", _before_page),
+        Route("/api/v1/conversations/{conversation_id}/delete", delete, methods=["POST"]),
+        WebSocketRoute("/ws/chat", chat),
+        Mount("/widget", app=StaticFiles(directory=WIDGET_DIR)),
+    ]
+    if AXE_DIR.is_dir():
+        routes.append(Mount("/vendor/axe-core", app=StaticFiles(directory=AXE_DIR)))
+    return Starlette(routes=routes)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(script: GatewayScript) -> Iterator[str]:
+    """Run the fake gateway in a thread on a free port; yields its base URL."""
+    port = _free_port()
+    config = uvicorn.Config(build_app(script), host="127.0.0.1", port=port, log_level="warning",
+                            ws="websockets-sansio")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("fake gateway did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

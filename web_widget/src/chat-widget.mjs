@@ -1,0 +1,488 @@
+// The chat component: builds the widget's DOM inside the host element, renders frames from the
+// gateway as text, and keeps the transcript in memory only (never in any browser storage).
+import { deleteUrl } from './config.mjs';
+import { WebSocketConnection } from './connection.mjs';
+import { h } from './dom.mjs';
+import { EMERGENCY_NUMBERS } from './emergency.mjs';
+import { LANGUAGES, directionOf, format } from './i18n.mjs';
+import { QuickExit } from './quick-exit.mjs';
+import { renderRichText } from './render.mjs';
+
+const TYPING_INTERVAL_MS = 3000;
+const COUNTER_WARN_RATIO = 0.9;
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+const STATUS_CODES = new Set(['handoff_waiting', 'handoff_joined', 'handoff_closed']);
+
+let instances = 0;
+
+function safeDir(dir) {
+  return dir === 'rtl' || dir === 'ltr' ? dir : 'auto';
+}
+
+export class ChatWidget {
+  constructor(host, config, catalog) {
+    this.host = host;
+    this.config = config;
+    this.catalog = catalog;
+    this.language = config.language;
+    this.strings = null;
+    this.conversationId = null; // memory only: used to continue after a reconnect
+    this.ready = false;
+    this.wasReady = false;
+    this.pending = new Map(); // message id -> { text, element } until acked
+    this.sequence = 0;
+    this.humanMode = false;
+    this.lastTypingAt = 0;
+    this.languageChanged = false;
+    this.countdownTimer = null;
+    this.counterAnnounced = 0;
+    this.uid = `hw${(instances += 1)}`;
+  }
+
+  async mount() {
+    this.strings = await this.catalog.load(this.language);
+    this.#build();
+    this.#applyStrings();
+    this.connection = new WebSocketConnection({
+      url: this.config.socketUrl,
+      startFrame: () => this.#startFrame(),
+      onFrame: (frame) => this.#onFrame(frame),
+      onState: (state, detail) => this.#onConnectionState(state, detail),
+      initialDelayMs: this.config.reconnectInitialMs,
+      maxDelayMs: this.config.reconnectMaxMs,
+    });
+    this.quickExit = new QuickExit({
+      link: this.exitLink,
+      exitUrl: this.config.exitUrl,
+      touchTrigger: this.config.touchExit,
+      beforeLeave: () => this.#leaveWithoutTrace(),
+      onProgress: (count) => this.#announce(format(this.strings.quick_exit_progress, { count, remaining: 3 - count })),
+      onReset: () => this.#announce(''),
+    });
+    this.quickExit.attach();
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) this.#restartClean();
+    });
+    window.addEventListener('online', () => this.connection.reconnectNow());
+    this.connection.start();
+  }
+
+  // ---- DOM ------------------------------------------------------------------------------
+
+  #build() {
+    const id = this.uid;
+    // Reuse the host page's no-JavaScript exit link if it has one, so it never disappears.
+    this.exitLink = this.host.querySelector('a[data-hw-quick-exit]') ?? h('a', { 'data-hw-quick-exit': '' });
+    this.exitLink.href = this.config.exitUrl;
+    this.exitLink.rel = 'noreferrer nofollow';
+    this.exitLink.className = 'hw-exit';
+    this.exitLink.setAttribute('aria-describedby', `${id}-exit-hint`);
+
+    this.title = h('h2', { class: 'hw-title', id: `${id}-title` });
+    this.languageLabel = h('label', { class: 'hw-language-label', for: `${id}-language` });
+    this.languagePicker = h(
+      'select',
+      { id: `${id}-language`, class: 'hw-language', 'data-hw-language-picker': '' },
+      Object.entries(LANGUAGES).map(([code, { name, dir }]) => h('option', { value: code, lang: code, dir }, name)),
+    );
+    this.languagePicker.value = this.language;
+    this.languagePicker.addEventListener('change', () => this.#changeLanguage(this.languagePicker.value));
+
+    this.exitHint = h('p', { class: 'hw-exit-hint', id: `${id}-exit-hint` });
+    this.announcer = h('p', { class: 'hw-announcer', role: 'status', 'data-hw-announcer': '' });
+
+    this.safetySummary = h('summary', { class: 'hw-safety-summary' });
+    this.safetyList = h('ul', { class: 'hw-safety-list' });
+    this.safety = h('details', { class: 'hw-safety', open: true, 'data-hw-safety-note': '' }, [
+      this.safetySummary,
+      this.safetyList,
+    ]);
+
+    this.offlineTitle = h('p', { class: 'hw-offline-title' });
+    this.offlineHelp = h('p', { class: 'hw-offline-help' });
+    this.offlineNumbers = h('ul', { class: 'hw-offline-numbers' });
+    this.offlineRetry = h('p', { class: 'hw-offline-retry', 'data-hw-retry-text': '' });
+    this.retryButton = h('button', { type: 'button', class: 'hw-button hw-button--secondary', onclick: () => this.connection.reconnectNow() });
+    this.offline = h('div', { class: 'hw-offline', role: 'alert', 'data-hw-offline': '', hidden: true }, [
+      this.offlineTitle,
+      this.offlineHelp,
+      this.offlineNumbers,
+      this.offlineRetry,
+      this.retryButton,
+    ]);
+
+    this.log = h('div', {
+      class: 'hw-log',
+      role: 'log',
+      'aria-live': 'polite',
+      'aria-relevant': 'additions',
+      'aria-labelledby': `${id}-title`,
+      tabindex: '0',
+      'data-hw-log': '',
+    });
+
+    this.inputLabel = h('label', { class: 'hw-input-label', for: `${id}-input` });
+    this.input = h('textarea', {
+      id: `${id}-input`,
+      class: 'hw-input',
+      rows: '2',
+      maxlength: String(this.config.maxLength),
+      autocomplete: 'off',
+      spellcheck: 'true',
+      'aria-describedby': `${id}-counter`,
+      'data-hw-input': '',
+    });
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.input.addEventListener('input', () => this.#onInput());
+    this.counter = h('span', { class: 'hw-counter', id: `${id}-counter`, 'data-hw-counter': '' });
+    this.sendButton = h('button', { type: 'submit', class: 'hw-button hw-send', 'data-hw-send': '' });
+    this.form = h('form', { class: 'hw-compose', novalidate: true }, [
+      this.inputLabel,
+      this.input,
+      h('div', { class: 'hw-compose-row' }, [this.counter, this.sendButton]),
+    ]);
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#submit();
+    });
+
+    this.deleteButton = h('button', { type: 'button', class: 'hw-link-button', 'data-hw-delete': '', onclick: () => this.#deleteChat() });
+    this.connectionStatus = h('span', { class: 'hw-connection', 'data-hw-connection': '' });
+
+    this.root = h('section', { class: 'hw-widget', 'aria-labelledby': `${id}-title`, 'data-hw-root': '' }, [
+      h('header', { class: 'hw-header' }, [
+        this.title,
+        h('div', { class: 'hw-header-controls' }, [
+          h('div', { class: 'hw-language-field' }, [this.languageLabel, this.languagePicker]),
+          this.exitLink,
+        ]),
+      ]),
+      this.exitHint,
+      this.announcer,
+      this.safety,
+      this.offline,
+      this.log,
+      this.form,
+      h('footer', { class: 'hw-footer' }, [this.connectionStatus, this.deleteButton]),
+    ]);
+    if (this.config.accent) this.root.style.setProperty('--hw-accent', this.config.accent);
+    this.host.replaceChildren(this.root);
+  }
+
+  #applyStrings() {
+    const s = this.strings;
+    this.root.lang = this.language;
+    this.root.dir = directionOf(this.language);
+    this.title.textContent = s.title;
+    this.languageLabel.textContent = s.language_label;
+    this.exitLink.textContent = s.quick_exit;
+    this.exitHint.textContent = this.config.touchExit ? s.quick_exit_hint_touch : s.quick_exit_hint;
+    this.safetySummary.textContent = s.safety_title;
+    this.safetyList.replaceChildren(...(s.safety_points ?? []).map((point) => h('li', {}, renderRichText(point))));
+    this.offlineTitle.textContent = s.offline_title;
+    this.offlineHelp.textContent = s.offline_help;
+    this.offlineNumbers.replaceChildren(
+      ...EMERGENCY_NUMBERS.map(({ key, number }) =>
+        h('li', { 'data-hw-emergency': key }, [
+          `${s[`number_${key}`]} `,
+          h('a', { href: `tel:${number.replace(/[^\d+]/g, '')}`, dir: 'ltr', class: 'hw-tel' }, number),
+        ]),
+      ),
+    );
+    this.retryButton.textContent = s.retry_now;
+    this.inputLabel.textContent = s.input_label;
+    this.input.placeholder = s.input_placeholder;
+    this.sendButton.textContent = s.send;
+    this.deleteButton.textContent = s.delete_chat;
+    this.#updateCounter();
+    this.#showConnection();
+  }
+
+  // ---- connection ------------------------------------------------------------------------
+
+  #startFrame() {
+    this.languageChanged = false;
+    return { type: 'start', language: this.language, conversation_id: this.conversationId };
+  }
+
+  #onConnectionState(state, detail = {}) {
+    this.connectionState = state;
+    if (state === 'open' || state === 'connecting') {
+      this.#showConnection();
+      return;
+    }
+    this.ready = false;
+    this.#failPending();
+    if (state === 'waiting') this.#showOffline(detail.delayMs);
+    this.#showConnection();
+  }
+
+  #onFrame(frame) {
+    switch (frame.type) {
+      case 'ready':
+        this.ready = true;
+        if (typeof frame.conversation_id === 'string') this.conversationId = frame.conversation_id;
+        this.#hideOffline();
+        if (this.wasReady) this.#announce(this.strings.reconnected);
+        this.wasReady = true;
+        this.#showConnection();
+        if (this.languageChanged && this.pending.size === 0) this.connection.reconnectNow();
+        break;
+      case 'ack': {
+        const entry = this.pending.get(frame.id);
+        if (entry) {
+          entry.element.dataset.hwState = 'delivered';
+          this.pending.delete(frame.id);
+        }
+        if (this.languageChanged && this.pending.size === 0) this.connection.reconnectNow();
+        break;
+      }
+      case 'bot':
+      case 'staff':
+        if (typeof frame.text === 'string') {
+          this.#appendMessage(frame.type, frame.text, frame);
+        }
+        break;
+      case 'status':
+        this.#onStatus(frame);
+        break;
+      case 'error':
+        this.#onError(frame);
+        break;
+      default:
+        break; // unknown frames are ignored, never rendered
+    }
+  }
+
+  #onStatus(frame) {
+    if (!STATUS_CODES.has(frame.code)) return;
+    this.humanMode = frame.code === 'handoff_joined';
+    const values = {
+      position: Number.isFinite(frame.position) ? frame.position : '?',
+      wait_minutes: Number.isFinite(frame.wait_minutes) ? frame.wait_minutes : '?',
+    };
+    this.#notice(frame.code, format(this.strings[`status_${frame.code}`], values));
+  }
+
+  #onError(frame) {
+    const code = typeof frame.code === 'string' ? frame.code : 'error';
+    const known = this.strings[`error_${code}`];
+    const text = typeof frame.message === 'string' && frame.message ? frame.message : known ?? this.strings.error_generic;
+    // The error is about the last frame: if that message is still unacknowledged, give its
+    // text back to the user instead of losing it.
+    const lastId = [...this.pending.keys()].pop();
+    if (lastId) this.#failMessage(lastId);
+    this.#notice(`error-${code}`, text);
+  }
+
+  #failPending() {
+    for (const id of [...this.pending.keys()]) this.#failMessage(id);
+  }
+
+  #failMessage(id) {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.pending.delete(id);
+    entry.element.dataset.hwState = 'failed';
+    entry.element.parentElement?.append(h('span', { class: 'hw-failed' }, this.strings.not_delivered));
+    if (entry.text && !this.input.value.trim()) {
+      this.input.value = entry.text;
+      this.#updateCounter();
+    }
+  }
+
+  #showOffline(delayMs) {
+    this.offline.hidden = false;
+    clearInterval(this.countdownTimer);
+    const until = Date.now() + (delayMs ?? 0);
+    const tick = () => {
+      const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      this.offlineRetry.textContent = format(this.strings.reconnecting, { seconds });
+      if (seconds === 0) clearInterval(this.countdownTimer);
+    };
+    tick();
+    this.countdownTimer = setInterval(tick, 1000);
+  }
+
+  #hideOffline() {
+    clearInterval(this.countdownTimer);
+    this.offline.hidden = true;
+  }
+
+  #showConnection() {
+    if (!this.connectionStatus) return;
+    const key = this.ready ? 'connected' : this.connectionState === 'waiting' ? 'disconnected' : 'connecting';
+    this.connectionStatus.textContent = this.strings[`connection_${key}`] ?? '';
+    this.root.dataset.hwConnection = key;
+  }
+
+  // ---- sending ---------------------------------------------------------------------------
+
+  #submit() {
+    const text = this.input.value.trim();
+    if (!text) {
+      this.#notice('empty', this.strings.error_empty_message);
+      return;
+    }
+    if (text.length > this.config.maxLength) {
+      this.#notice('too-long', format(this.strings.error_message_too_long, { max: this.config.maxLength }));
+      return;
+    }
+    if (this.#sendMessage(text, text)) {
+      this.input.value = '';
+      this.#updateCounter();
+    }
+  }
+
+  #sendMessage(text, shownAs) {
+    const id = `c${(this.sequence += 1)}`;
+    if (!this.ready || !this.connection.send({ type: 'message', text, id })) {
+      this.#notice('not-connected', this.strings.not_connected);
+      return false; // the typed text stays in the input
+    }
+    const element = this.#appendMessage('user', shownAs, { dir: 'auto' });
+    this.pending.set(id, { text: shownAs === text ? text : null, element });
+    this.safety.open = false;
+    return true;
+  }
+
+  #sendQuickReply(button, group) {
+    if (typeof button.payload !== 'string') return;
+    if (this.#sendMessage(button.payload, String(button.title ?? button.payload))) {
+      for (const b of group.querySelectorAll('button')) b.disabled = true;
+    }
+  }
+
+  #onInput() {
+    this.#updateCounter();
+    const now = Date.now();
+    if (this.humanMode && this.ready && now - this.lastTypingAt > TYPING_INTERVAL_MS) {
+      this.lastTypingAt = now;
+      this.connection.send({ type: 'typing' });
+    }
+  }
+
+  #updateCounter() {
+    const length = this.input.value.length;
+    const max = this.config.maxLength;
+    this.counter.textContent = format(this.strings.counter, { count: length, max });
+    const warn = length >= max * COUNTER_WARN_RATIO;
+    this.counter.classList.toggle('hw-counter--warn', warn);
+    // Screen readers hear the count only when the limit is near, once per threshold.
+    const threshold = length >= max ? 2 : warn ? 1 : 0;
+    if (threshold > this.counterAnnounced) this.#announce(format(this.strings.counter_remaining, { remaining: max - length }));
+    this.counterAnnounced = threshold;
+  }
+
+  // ---- rendering -------------------------------------------------------------------------
+
+  #appendMessage(from, text, { dir, language, buttons } = {}) {
+    const speaker = this.strings[`speaker_${from}`] ?? from;
+    const message = h('p', {
+      class: 'hw-msg',
+      'data-hw-from': from,
+      dir: safeDir(dir),
+      lang: typeof language === 'string' && LANGUAGE_TAG.test(language) ? language : null,
+    });
+    message.append(renderRichText(text));
+    const row = h('div', { class: `hw-row hw-row--${from}` }, [h('span', { class: 'hw-visually-hidden' }, `${speaker}: `), message]);
+    if (Array.isArray(buttons) && buttons.length > 0) {
+      const group = h('div', { class: 'hw-quick-replies', dir: safeDir(dir) });
+      for (const button of buttons) {
+        if (!button || typeof button.title !== 'string') continue;
+        group.append(h('button', { type: 'button', class: 'hw-button hw-button--secondary', onclick: () => this.#sendQuickReply(button, group) }, button.title));
+      }
+      row.append(group);
+    }
+    this.log.append(row);
+    this.log.scrollTop = this.log.scrollHeight;
+    return message;
+  }
+
+  #notice(code, text) {
+    this.log.append(h('p', { class: 'hw-notice', 'data-hw-notice': code }, renderRichText(text ?? '')));
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  #announce(text) {
+    this.announcer.textContent = text;
+  }
+
+  // ---- language, delete, exit ------------------------------------------------------------
+
+  async #changeLanguage(language) {
+    if (!Object.hasOwn(LANGUAGES, language) || language === this.language) return;
+    this.language = language;
+    this.strings = await this.catalog.load(language);
+    this.#applyStrings();
+    // The start frame carries the preferred language; send it again on a fresh socket.
+    this.languageChanged = true;
+    if (this.ready && this.pending.size === 0) this.connection.reconnectNow();
+  }
+
+  #forgetConversation() {
+    this.conversationId = null;
+    this.pending.clear();
+    this.humanMode = false;
+    this.log.replaceChildren();
+    this.input.value = '';
+    this.#updateCounter();
+    this.#announce('');
+  }
+
+  #deleteChat() {
+    const id = this.conversationId;
+    if (id) {
+      if (!this.connection.send({ type: 'end' })) this.#beaconDelete(id);
+    }
+    this.connection.close();
+    this.#forgetConversation();
+    this.safety.open = true;
+    this.#notice('deleted', this.strings.chat_deleted);
+    this.connection.start();
+  }
+
+  #beaconDelete(id) {
+    const url = deleteUrl(this.config, id);
+    let queued = false;
+    try {
+      queued = navigator.sendBeacon(url);
+    } catch {
+      queued = false;
+    }
+    if (!queued) {
+      // Fire and forget: never awaited.
+      fetch(url, { method: 'POST', keepalive: true, credentials: 'omit', mode: 'no-cors' }).catch(() => {});
+    }
+  }
+
+  /** Called by QuickExit after the page is covered; synchronous, nothing awaited. */
+  #leaveWithoutTrace() {
+    const id = this.conversationId;
+    try {
+      if (id) {
+        this.#beaconDelete(id);
+        this.connection.send({ type: 'end' });
+      }
+    } finally {
+      this.connection.close();
+      this.#forgetConversation();
+      this.root.hidden = true;
+    }
+  }
+
+  #restartClean() {
+    this.quickExit.reset();
+    this.#forgetConversation();
+    this.root.hidden = false;
+    this.safety.open = true;
+    this.wasReady = false;
+    this.connection.close();
+    this.connection.start();
+  }
+}
