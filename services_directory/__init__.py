@@ -1,0 +1,1 @@
+"""Hulpwijzer services directory: HSDS-shaped help services and postcode routing."""
