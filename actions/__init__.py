@@ -1,0 +1,1 @@
+"""Hulpwijzer's custom actions, served by the rasa-sdk action server."""

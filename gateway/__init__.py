@@ -1,0 +1,1 @@
+"""The chat gateway: the widget's websocket, relay to Rasa, safety net, handoff."""

@@ -1,0 +1,177 @@
+"""The widget's websocket: one conversation per connection (docs/protocol.md)."""
+
+import asyncio
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from gateway import messages
+from gateway.conversations import new_conversation_id, text_direction
+from gateway.deps import Services
+from gateway.frames import CLIENT_FRAME, EndFrame, MessageFrame, StartFrame
+from gateway.language import SUPPORTED
+from gateway.relay import BotUnavailable
+from gateway.services import GatewayServices
+
+router = APIRouter(tags=["chat"])
+logger = logging.getLogger(__name__)
+SUPPORTED_LANGUAGES = frozenset(SUPPORTED) | {"ti"}
+
+
+class ChatSession:
+    """A receive task, a turn worker and a send task, so a slow bot turn never blocks
+    reading the next frame (an `end` must act at once)."""
+
+    def __init__(self, websocket: WebSocket, services: GatewayServices) -> None:
+        self.websocket = websocket
+        self.services = services
+        self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.turns: asyncio.Queue[MessageFrame] = asyncio.Queue()
+        self.conversation_id = ""
+        self.language = services.settings.default_language
+
+    async def run(self) -> None:
+        start = await self.receive_start()
+        if start is None:
+            return
+        await self.open(start)
+        tasks = [
+            asyncio.create_task(self.send_loop()),
+            asyncio.create_task(self.turn_loop()),
+            asyncio.create_task(self.receive_loop()),
+        ]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def receive_start(self) -> StartFrame | None:
+        try:
+            frame = CLIENT_FRAME.validate_json(await self.websocket.receive_text())
+        except (ValidationError, WebSocketDisconnect):
+            frame = None
+        if not isinstance(frame, StartFrame):
+            await self.send_error_now("invalid_frame")
+            await self.websocket.close(code=1008)
+            return None
+        return frame
+
+    async def open(self, start: StartFrame) -> None:
+        conversations = self.services.conversations
+        if start.conversation_id and await conversations.exists(start.conversation_id):
+            self.conversation_id = start.conversation_id
+            self.language = await conversations.language(self.conversation_id) or self.language
+        else:
+            self.conversation_id = new_conversation_id()
+            if start.language in SUPPORTED_LANGUAGES:
+                self.language = start.language
+        await conversations.save_language(self.conversation_id, self.language)
+        await self.websocket.send_json(
+            {
+                "type": "ready",
+                "conversation_id": self.conversation_id,
+                "language": self.language,
+                "dir": text_direction(self.language),
+            }
+        )
+
+    async def receive_loop(self) -> None:
+        while True:
+            try:
+                raw = await self.websocket.receive_text()
+            except WebSocketDisconnect:
+                return
+            try:
+                frame = CLIENT_FRAME.validate_json(raw)
+            except ValidationError:
+                self.queue_error("invalid_frame")
+                continue
+            if isinstance(frame, MessageFrame):
+                await self.turns.put(frame)
+            elif isinstance(frame, EndFrame):
+                await self.services.conversations.delete(self.conversation_id)
+                await self.websocket.close(code=1000)
+                return
+
+    async def turn_loop(self) -> None:
+        while True:
+            frame = await self.turns.get()
+            await self.handle_message(frame)
+
+    async def handle_message(self, frame: MessageFrame) -> None:
+        text = frame.text.strip()
+        limit = self.services.settings.max_message_chars
+        if not text:
+            self.queue_error("empty_message")
+            return
+        if len(text) > limit:
+            self.queue_error("message_too_long", limit=limit)
+            return
+        self.outbox.put_nowait({"type": "ack", "id": frame.id})
+        await self.update_language(text)
+        try:
+            replies = await self.services.relay.send(self.conversation_id, text, self.language)
+        except BotUnavailable as error:
+            logger.warning("rasa unavailable: %s", error)
+            self.queue_error("bot_unavailable")
+            return
+        for reply in replies:
+            self.outbox.put_nowait(self.bot_frame(reply))
+
+    async def update_language(self, text: str) -> None:
+        chosen = self.services.languages.choose(text, self.language)
+        conversations = self.services.conversations
+        if chosen != self.language:
+            self.language = chosen
+            await conversations.save_language(self.conversation_id, chosen)
+        else:
+            await conversations.touch(self.conversation_id)
+
+    def bot_frame(self, reply: dict[str, Any]) -> dict[str, Any]:
+        frame: dict[str, Any] = {
+            "type": "bot",
+            "text": reply.get("text", ""),
+            "language": self.language,
+            "dir": text_direction(self.language),
+        }
+        if reply.get("buttons"):
+            frame["buttons"] = [
+                {"title": b.get("title", ""), "payload": b.get("payload", "")}
+                for b in reply["buttons"]
+            ]
+        return frame
+
+    def queue_error(self, code: str, **values: object) -> None:
+        self.outbox.put_nowait(self.error_frame(code, **values))
+
+    def error_frame(self, code: str, **values: object) -> dict[str, Any]:
+        return {
+            "type": "error",
+            "code": code,
+            "message": messages.text(code, self.language, **values),
+        }
+
+    async def send_error_now(self, code: str) -> None:
+        try:
+            await self.websocket.send_json(self.error_frame(code))
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+
+    async def send_loop(self) -> None:
+        while True:
+            frame = await self.outbox.get()
+            try:
+                await self.websocket.send_json(frame)
+            except (WebSocketDisconnect, RuntimeError):
+                return
+
+
+@router.websocket("/ws/chat")
+async def chat(websocket: WebSocket, services: Services) -> None:
+    """One conversation with the widget."""
+    await websocket.accept()
+    await ChatSession(websocket, services).run()

@@ -1,0 +1,54 @@
+"""Conversation state kept by the gateway in Redis, always with an expiry."""
+
+import secrets
+
+from redis.asyncio import Redis
+
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+# Rasa's RedisTrackerStore key is "<key_prefix>:tracker:<sender_id>" (bot endpoints).
+RASA_KEY_PREFIX = "hw"
+
+
+def new_conversation_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def text_direction(language: str) -> str:
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def state_key(conversation_id: str) -> str:
+    return f"hw:conversation:{conversation_id}"
+
+
+def rasa_tracker_key(conversation_id: str) -> str:
+    return f"{RASA_KEY_PREFIX}:tracker:{conversation_id}"
+
+
+class ConversationStore:
+    """The gateway's per-conversation state (language); a sliding expiry on every touch."""
+
+    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
+        self._redis = redis
+        self._ttl = ttl_seconds
+
+    async def exists(self, conversation_id: str) -> bool:
+        return bool(await self._redis.exists(state_key(conversation_id)))
+
+    async def language(self, conversation_id: str) -> str | None:
+        value = await self._redis.hget(state_key(conversation_id), "language")
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def save_language(self, conversation_id: str, language: str) -> None:
+        key = state_key(conversation_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, "language", language)
+            pipe.expire(key, self._ttl)
+            await pipe.execute()
+
+    async def touch(self, conversation_id: str) -> None:
+        await self._redis.expire(state_key(conversation_id), self._ttl)
+
+    async def delete(self, conversation_id: str) -> None:
+        """Forget everything about a conversation: gateway state and Rasa's tracker."""
+        await self._redis.delete(state_key(conversation_id), rasa_tracker_key(conversation_id))

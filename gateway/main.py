@@ -1,0 +1,43 @@
+"""Builds the gateway app; `uvicorn --factory gateway.main:create_app`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
+
+from gateway import chat, routes
+from gateway.conversations import ConversationStore
+from gateway.language import LanguageChooser, build_detector
+from gateway.relay import RasaRelay
+from gateway.services import GatewayServices
+from gateway.settings import GatewaySettings
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redis = Redis.from_url(settings.redis_url)
+        async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
+            app.state.services = GatewayServices(
+                settings=settings,
+                redis=redis,
+                http=http,
+                conversations=ConversationStore(redis, settings.conversation_ttl_seconds),
+                relay=RasaRelay(http, redis, settings.rasa_url, settings.turn_lock_seconds),
+                languages=LanguageChooser(build_detector()),
+            )
+            try:
+                yield
+            finally:
+                await redis.aclose()
+
+    app = FastAPI(title="Hulpwijzer gateway", version="0.1.0", lifespan=lifespan)
+    app.include_router(routes.router)
+    app.include_router(chat.router)
+    app.mount("/widget", StaticFiles(directory=settings.widget_dir, check_dir=False), name="widget")
+    return app

@@ -1,0 +1,34 @@
+"""Settings of the gateway process (prefix HW_GATEWAY_)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_RASA_TOKEN = "development-only-token"
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HW_GATEWAY_")
+
+    environment: Literal["development", "production"] = "development"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = DEVELOPMENT_RASA_TOKEN
+    actions_url: str = "http://127.0.0.1:5055"
+    directory_url: str = "http://127.0.0.1:8001"
+    widget_dir: Path = REPO_ROOT / "web_widget"
+    default_language: str = "nl"
+    conversation_ttl_seconds: int = Field(default=7200, gt=0)
+    max_message_chars: int = Field(default=1000, gt=0)
+    rasa_timeout_seconds: float = Field(default=30.0, gt=0)
+    # How long one turn may wait for the previous turn of the same conversation.
+    turn_lock_seconds: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def refuse_default_secret_in_production(self) -> "GatewaySettings":
+        if self.environment != "development" and self.rasa_token == DEVELOPMENT_RASA_TOKEN:
+            raise ValueError("HW_GATEWAY_RASA_TOKEN must be set outside development")
+        return self

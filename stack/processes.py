@@ -1,0 +1,188 @@
+"""How each process of the stack is started, and how to tell it is ready."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from stack.settings import REPO_ROOT, StackSettings
+from stack.training import BOT_DIR, bot_environment
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    # An HTTP URL that answers 200 when ready, or None for Redis (checked with PING).
+    health_url: str | None
+    ready_timeout_seconds: float = 60.0
+    depends_on: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class StackUrls:
+    gateway_url: str
+    directory_url: str
+    rasa_url: str
+    rasa_token: str
+    actions_url: str
+    redis_url: str
+
+
+def stack_urls(settings: StackSettings) -> StackUrls:
+    host = settings.host
+    return StackUrls(
+        gateway_url=f"http://{host}:{settings.gateway_port}",
+        directory_url=f"http://{host}:{settings.directory_port}",
+        rasa_url=f"http://{host}:{settings.rasa_port}",
+        rasa_token=settings.rasa_token,
+        actions_url=f"http://{host}:{settings.actions_port}",
+        redis_url=f"redis://{host}:{settings.redis_port}/0",
+    )
+
+
+def write_rasa_endpoints(settings: StackSettings, path: Path) -> Path:
+    """Rasa's endpoints: Redis tracker and lock store (with expiry) and the action server."""
+    urls = stack_urls(settings)
+    redis = {"url": settings.host, "port": settings.redis_port, "db": 0, "key_prefix": "hw"}
+    endpoints = {
+        "action_endpoint": {"url": f"{urls.actions_url}/webhook"},
+        "tracker_store": {
+            "type": "redis",
+            **redis,
+            "record_exp": settings.conversation_ttl_seconds,
+        },
+        "lock_store": {"type": "redis", **redis},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    return path
+
+
+def app_environment(extra: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)})
+    env.update(extra)
+    return env
+
+
+def uvicorn_argv(settings: StackSettings, factory: str, port: int) -> list[str]:
+    # No access log: it would hold IP addresses. Warnings only from uvicorn itself.
+    return [
+        str(settings.app_python), "-m", "uvicorn", "--factory", factory,
+        "--host", settings.host, "--port", str(port),
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
+    """All processes, in start order."""
+    urls = stack_urls(settings)
+    run_dir = settings.var_dir
+    redis_dir = run_dir / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = write_rasa_endpoints(settings, run_dir / "rasa" / "endpoints.yml")
+    return [
+        ProcessSpec(
+            name="redis",
+            # No snapshots or AOF: conversations live in memory only, with an expiry.
+            argv=[
+                settings.redis_server,
+                "--port",
+                str(settings.redis_port),
+                "--bind",
+                settings.host,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(redis_dir),
+                "--daemonize",
+                "no",
+            ],  # fmt: skip
+            cwd=REPO_ROOT,
+            env=dict(os.environ),
+            health_url=None,
+            ready_timeout_seconds=15,
+        ),
+        ProcessSpec(
+            name="directory",
+            argv=uvicorn_argv(
+                settings, "services_directory.main:create_app", settings.directory_port
+            ),
+            cwd=REPO_ROOT,
+            env=app_environment(
+                {
+                    "HW_DIRECTORY_DATABASE_URL": os.environ.get(
+                        "HW_DIRECTORY_DATABASE_URL", f"sqlite:///{run_dir / 'directory.sqlite3'}"
+                    )
+                }
+            ),
+            health_url=f"{urls.directory_url}/healthz",
+        ),
+        ProcessSpec(
+            name="actions",
+            argv=[
+                str(settings.app_python),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.actions_port),
+            ],  # fmt: skip
+            cwd=REPO_ROOT,
+            env=app_environment(
+                {"SANIC_HOST": settings.host, "HW_ACTIONS_DIRECTORY_URL": urls.directory_url}
+            ),
+            health_url=f"{urls.actions_url}/health",
+        ),
+        ProcessSpec(
+            name="rasa",
+            argv=[
+                str(settings.bot_python),
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                "credentials.yml",
+                "--enable-api",
+                "--auth-token",
+                settings.rasa_token,
+                "--interface",
+                settings.host,
+                "--port",
+                str(settings.rasa_port),
+            ],  # fmt: skip
+            cwd=BOT_DIR,
+            env=bot_environment(),
+            health_url=f"{urls.rasa_url}/status?token={settings.rasa_token}",
+            ready_timeout_seconds=180,
+            depends_on=("redis",),
+        ),
+        ProcessSpec(
+            name="gateway",
+            argv=uvicorn_argv(settings, "gateway.main:create_app", settings.gateway_port),
+            cwd=REPO_ROOT,
+            env=app_environment(
+                {
+                    "HW_GATEWAY_REDIS_URL": urls.redis_url,
+                    "HW_GATEWAY_RASA_URL": urls.rasa_url,
+                    "HW_GATEWAY_RASA_TOKEN": settings.rasa_token,
+                    "HW_GATEWAY_ACTIONS_URL": urls.actions_url,
+                    "HW_GATEWAY_DIRECTORY_URL": urls.directory_url,
+                    "HW_GATEWAY_CONVERSATION_TTL_SECONDS": str(settings.conversation_ttl_seconds),
+                }
+            ),
+            health_url=f"{urls.gateway_url}/healthz",
+            depends_on=("redis", "rasa", "actions", "directory"),
+        ),
+    ]

@@ -1,0 +1,27 @@
+"""Settings of the stack runner (prefix HW_): ports, folders, the Rasa token."""
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StackSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HW_")
+
+    host: str = "127.0.0.1"
+    redis_port: int = 6379
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    directory_port: int = 8001
+    gateway_port: int = 8000
+    var_dir: Path = REPO_ROOT / "var"
+    # A fresh random token per run unless one is given: Rasa's HTTP API has no other auth.
+    rasa_token: str = Field(default_factory=lambda: secrets.token_urlsafe(24))
+    conversation_ttl_seconds: int = 7200
+    bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"
+    app_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
+    redis_server: str = "redis-server"

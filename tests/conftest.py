@@ -1,0 +1,88 @@
+"""Shared fixtures: the real stack on free ports, and headless Chromium."""
+
+import json
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from stack.processes import StackUrls, process_specs, stack_urls
+from stack.settings import StackSettings
+from stack.supervisor import Supervisor, free_port
+from stack.training import ensure_model
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach Google at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class RunningStack:
+    urls: StackUrls
+    supervisor: Supervisor
+    var_dir: Path
+
+    def rasa_tracker(self, conversation_id: str) -> dict[str, Any]:
+        response = httpx.get(
+            f"{self.urls.rasa_url}/conversations/{conversation_id}/tracker",
+            params={"token": self.urls.rasa_token},
+            timeout=10,
+        )
+        response.raise_for_status()
+        tracker: dict[str, Any] = response.json()
+        return tracker
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """Redis, directory, actions, Rasa and gateway, really running, on free ports."""
+    var_dir = tmp_path_factory.mktemp("stack")
+    settings = StackSettings(
+        var_dir=var_dir,
+        redis_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        directory_port=free_port(),
+        gateway_port=free_port(),
+        rasa_token=secrets.token_urlsafe(16),
+    )
+    model = ensure_model(settings.bot_python, var_dir / "logs" / "train.log")
+    supervisor = Supervisor(var_dir / "logs")
+    try:
+        supervisor.start_all(process_specs(settings, model))
+        (var_dir / "run.json").write_text(json.dumps(stack_urls(settings).__dict__))
+        yield RunningStack(urls=stack_urls(settings), supervisor=supervisor, var_dir=var_dir)
+    finally:
+        supervisor.stop_all()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context per test: no state carried between tests."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
