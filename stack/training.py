@@ -1,5 +1,6 @@
 """Trains the Rasa model only when its inputs changed (fingerprint in the file name)."""
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -48,18 +49,38 @@ def bot_environment() -> dict[str, str]:
 
 
 def ensure_model(bot_python: Path, log_file: Path | None = None) -> Path:
-    """Return the model for the current inputs, training it first if it does not exist."""
+    """Return the model for the current inputs, training it first if it does not exist.
+
+    A lock file makes concurrent callers (two test runs) wait for one training.
+    """
     fingerprint = training_fingerprint()
     target = model_path(fingerprint)
-    if target.exists():
-        return target
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(MODELS_DIR / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.exists():
+            train(bot_python, target, log_file)
+            remove_old_models(keep=target)
+    return target
+
+
+def remove_old_models(keep: Path, newest: int = 3) -> None:
+    """Keep a few recent models: another running stack may have been started from one."""
+    models = sorted(MODELS_DIR.glob("hulpwijzer-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-newest]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+def train(bot_python: Path, target: Path, log_file: Path | None) -> None:
+    """Run `rasa train` into `target` (a temporary name first, so a reader never sees half)."""
+    partial = target.with_name(f"partial-{target.name}")
     command = [
         str(bot_python.absolute()), "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain", "--data", "data",
-        "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        "--out", str(MODELS_DIR), "--fixed-model-name", partial.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    print(f"Training the Rasa model (inputs changed: {fingerprint}); this takes a few minutes")
+    print(f"Training the Rasa model {target.name} (inputs changed); this takes a few minutes")
     output = open(log_file, "ab") if log_file else None  # noqa: SIM115 - closed below
     try:
         subprocess.run(
@@ -68,7 +89,4 @@ def ensure_model(bot_python: Path, log_file: Path | None = None) -> Path:
     finally:
         if output:
             output.close()
-    for old in MODELS_DIR.glob("hulpwijzer-*.tar.gz"):
-        if old != target:
-            old.unlink()
-    return target
+    partial.rename(target)
