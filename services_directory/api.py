@@ -1,17 +1,19 @@
-"""Public API: health and postcode routing."""
+"""Public API: health, postcode routing, services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from services_directory.deps import DirectoryDep
+from services_directory.deps import DirectoryDep, SessionDep
+from services_directory.errors import ApiError
 from services_directory.postcode import MAX_INPUT_LENGTH, PostcodeError
 from services_directory.routing import route
-from services_directory.schemas import RouteResponse
+from services_directory.schemas import RouteResponse, ServiceList, ServicePublic
+from services_directory.service import get_service, list_services, service_public
 
 router = APIRouter(tags=["public"])
 
@@ -64,3 +66,40 @@ async def read_route(
             "invalid_postcode", f"a postcode is at most {MAX_INPUT_LENGTH} characters"
         )
     return route(directory.geo, directory.index, postcode)
+
+
+KindParam = Literal["emergency", "veilig_thuis", "csg", "shelter_intake", "helpline", "police"]
+
+
+@router.get("/api/v1/services", response_model=ServiceList)
+def read_services(
+    session: SessionDep,
+    directory: DirectoryDep,
+    kind: KindParam | None = None,
+    region: str | None = Query(default=None, pattern=r"^VT\d\d$", examples=["VT20"]),
+    language: str | None = Query(default=None, pattern=r"^[a-z]{2,3}$", examples=["en"]),
+    q: str | None = Query(default=None, max_length=100, description="name contains"),
+    limit: int = Query(default=100, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=100_000),
+) -> dict[str, Any]:
+    """List active services, filtered by kind, Veilig Thuis region or language."""
+    if region and region not in directory.geo.vt_names:
+        raise ApiError(422, "unknown_region", f"no Veilig Thuis region {region}")
+    total, rows = list_services(
+        session, kind=kind, region=region, language=language, q=q, limit=limit, offset=offset
+    )
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "items": [service_public(s) for s in rows],
+    }
+
+
+@router.get("/api/v1/services/{service_id}", response_model=ServicePublic)
+def read_service(session: SessionDep, service_id: str) -> dict[str, Any]:
+    """One service with its phones, areas and sources."""
+    svc = get_service(session, service_id)
+    if svc is None:
+        raise ApiError(404, "service_not_found", f"no service with id {service_id[:40]}")
+    return service_public(svc)

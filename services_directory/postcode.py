@@ -15,7 +15,7 @@ _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
 
 _DUTCH = re.compile(
-    r"^(?P<digits>\d{4})(?:\s*-?\s*(?P<letters>[A-Z]{2})(?![A-Z]))?(?:[\s,]+(?P<place>.+))?$"
+    r"^(?P<digits>\d{4})(?:\s*-?\s*(?P<letters>[A-Z]{2})(?![A-Z]))?(?:[\s,]+(?P<place>[^\d\s].+))?$"
 )
 _NL_PREFIX = re.compile(r"^NL\s*-?\s*(?=\d)")
 _FOREIGN_PREFIX = re.compile(

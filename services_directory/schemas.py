@@ -69,3 +69,64 @@ class RouteResponse(PublicModel):
 class ErrorOut(PublicModel):
     code: str
     message: str
+
+
+class OrganizationRef(PublicModel):
+    id: str
+    name: str
+    website: str | None
+
+
+class PhoneDetail(PublicModel):
+    id: str
+    number: str
+    cost: str | None
+    hours: str | None
+    description: str
+    last_verified: str | None
+    unconfirmed: list[str]
+    sources: list[str]
+
+
+class AreaRef(PublicModel):
+    vt_code: str
+    name: str
+    confirmed: bool
+
+
+class SitePublic(PublicModel):
+    """A public site (e.g. a hospital) by town only; shelters never have one."""
+
+    name: str
+    city: str | None
+    approximate: bool
+
+
+class ServicePublic(PublicModel):
+    id: str
+    key: str
+    kind: str
+    name: str
+    description: str
+    status: str
+    organization: OrganizationRef
+    web: str | None
+    chat: str | None
+    chat_hours: str | None
+    national: bool
+    areas: list[AreaRef]
+    languages: list[str]
+    phones: list[PhoneDetail]
+    sites: list[SitePublic]
+    confidence: str | None
+    last_verified: str | None
+    unconfirmed: list[str]
+    note: str
+    sources: list[str]
+
+
+class ServiceList(PublicModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[ServicePublic]
