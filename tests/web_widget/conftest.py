@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -52,3 +54,50 @@ def page(context: BrowserContext) -> Iterator[Page]:
     pg = context.new_page()
     yield pg
     pg.close()
+
+
+STORAGE_PROBE = """async () => ({
+  localStorage: localStorage.length,
+  sessionStorage: sessionStorage.length,
+  cookies: document.cookie,
+  indexedDB: (await indexedDB.databases()).map((d) => d.name),
+  cacheStorage: await caches.keys(),
+})"""
+
+EMPTY_STORAGE = {
+    "localStorage": 0,
+    "sessionStorage": 0,
+    "cookies": "",
+    "indexedDB": [],
+    "cacheStorage": [],
+}
+
+
+def open_widget(page: Page, base_url: str, **params: str) -> None:
+    """Open the embedding test page and wait until the widget has its conversation."""
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    page.goto(f"{base_url}/page?{query}")
+    page.wait_for_selector("[data-hw-root][data-hw-connection=connected]", timeout=10_000)
+
+
+def send_message(page: Page, text: str) -> None:
+    count = page.locator("[data-hw-from=bot], [data-hw-from=staff]").count()
+    page.fill("[data-hw-input]", text)
+    page.press("[data-hw-input]", "Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-hw-from=bot], [data-hw-from=staff]').length > n",
+        arg=count,
+        timeout=10_000,
+    )
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll a server-side condition (what the fake gateway saw) until it holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)

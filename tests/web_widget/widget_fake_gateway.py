@@ -83,6 +83,11 @@ def _neutral_page(request: Request) -> HTMLResponse:
     )
 
 
+async def _slow_neutral_page(request: Request) -> HTMLResponse:
+    await asyncio.sleep(2)
+    return _neutral_page(request)
+
+
 def _before_page(request: Request) -> HTMLResponse:
     return HTMLResponse(
         "<!doctype html><html lang='en'><head><title>Before</title></head>"
@@ -171,6 +176,7 @@ def build_app(script: GatewayScript) -> Starlette:
         Route("/", lambda r: FileResponse(WIDGET_DIR / "demo.html")),
         Route("/page", _embed_page),
         Route("/neutral", _neutral_page),
+        Route("/slow-neutral", _slow_neutral_page),
         Route("/before", _before_page),
         Route("/api/v1/conversations/{conversation_id}/delete", delete, methods=["POST"]),
         WebSocketRoute("/ws/chat", chat),
