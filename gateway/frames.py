@@ -33,4 +33,4 @@ class EndFrame(Frame):
 ClientFrame = Annotated[
     StartFrame | MessageFrame | TypingFrame | EndFrame, Field(discriminator="type")
 ]
-CLIENT_FRAME = TypeAdapter(ClientFrame)
+CLIENT_FRAME: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
