@@ -9,6 +9,8 @@ import time
 from dataclasses import asdict
 from types import FrameType
 
+import httpx
+
 from stack.processes import process_specs, stack_urls
 from stack.settings import StackSettings
 from stack.supervisor import StartupFailed, Supervisor, port_is_busy
@@ -55,8 +57,10 @@ def main() -> int:
         run_json = var_dir / "run.json"
         run_json.write_text(json.dumps(asdict(urls), indent=2))
         os.chmod(run_json, 0o600)
+        checks = httpx.get(f"{urls.gateway_url}/healthz", timeout=10).json()["checks"]
+        checks["gateway"] = "ok"
         for name in ports:
-            print(f"  {name:<10} ok   (log: {supervisor.log_path(name)})")
+            print(f"  {name:<10} {checks[name]:<6} log: {supervisor.log_path(name)}")
         print(f"\nHulpwijzer is running: open {urls.gateway_url}")
         print(f"Directory API: {urls.directory_url}/docs   Stack details: {run_json}")
         print("Press Ctrl-C to stop every process.")
