@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from services_directory import api
+from services_directory import api, pages
+from services_directory.admin import router as admin_router
 from services_directory.db import make_engine, make_session_factory, migrate
-from services_directory.errors import install_error_handlers
+from services_directory.errors import BodyLimit, install_error_handlers
 from services_directory.geo import load_geography
 from services_directory.seeding import is_empty, seed_database
 from services_directory.settings import Settings
@@ -72,5 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=(settings or Settings()).max_body_bytes)
     app.include_router(api.router)
+    app.include_router(admin_router.router)
+    app.include_router(pages.router)
     return app

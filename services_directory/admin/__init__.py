@@ -1,0 +1,1 @@
+"""Administration of the directory: accounts, edits with audit, four-eyes approval."""

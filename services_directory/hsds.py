@@ -1,0 +1,114 @@
+"""HSDS 3 JSON export (GET /api/v1/export/hsds): the public data, no addresses at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from services_directory.geo import ATTRIBUTION
+from services_directory.models import (
+    SHELTER_KIND,
+    Location,
+    Metadata,
+    Organization,
+    Service,
+    ServiceAtLocation,
+)
+
+
+def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, Any]:
+    orgs = session.scalars(select(Organization).order_by(Organization.key)).all()
+    services = session.scalars(
+        select(Service)
+        .options(
+            selectinload(Service.phones),
+            selectinload(Service.areas),
+            selectinload(Service.languages),
+            selectinload(Service.at_locations).selectinload(ServiceAtLocation.location),
+        )
+        .order_by(Service.key)
+    ).all()
+    locations: dict[str, Location] = {}
+    service_rows = []
+    for svc in services:
+        links = [] if svc.kind == SHELTER_KIND else svc.at_locations
+        for link in links:
+            locations[link.location.id] = link.location
+        service_rows.append(
+            {
+                "id": svc.id,
+                "organization_id": svc.organization_id,
+                "name": svc.name,
+                "description": svc.description,
+                "url": svc.url,
+                "status": svc.status,
+                "assured_date": svc.last_verified.isoformat() if svc.last_verified else None,
+                "last_modified": svc.last_modified.isoformat() if svc.last_modified else None,
+                "attributes": [{"taxonomy_term": {"code": svc.kind, "term": svc.kind}}],
+                "phones": [
+                    {
+                        "id": p.id,
+                        "number": p.number,
+                        "type": p.type,
+                        "description": "; ".join(x for x in (p.description, p.cost or "") if x),
+                        "schedules": [{"description": p.hours}] if p.hours else [],
+                    }
+                    for p in svc.phones
+                ],
+                "service_areas": [
+                    {"id": a.id, "name": a.name, "extent": a.vt_code, "extent_type": "text"}
+                    for a in svc.areas
+                ],
+                "languages": [{"id": lang.id, "code": lang.code} for lang in svc.languages],
+                "service_at_locations": [
+                    {"id": link.id, "location_id": link.location_id} for link in links
+                ],
+                "x_unconfirmed": list(svc.unconfirmed),
+                "x_sources": list(svc.sources),
+            }
+        )
+    body: dict[str, Any] = {
+        "standard": "Open Referral HSDS 3.0",
+        "attribution": list(ATTRIBUTION),
+        "organizations": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "description": o.description,
+                "website": o.website,
+                "x_sources": list(o.sources),
+            }
+            for o in orgs
+        ],
+        "services": service_rows,
+        "locations": [
+            {
+                "id": loc.id,
+                "organization_id": loc.organization_id,
+                "location_type": loc.location_type,
+                "name": loc.name,
+                "description": loc.description,
+                "latitude": loc.latitude,
+                "longitude": loc.longitude,
+            }
+            for loc in locations.values()
+        ],
+    }
+    if include_metadata:
+        body["metadata"] = [
+            {
+                "id": m.id,
+                "resource_id": m.resource_id,
+                "resource_type": m.resource_type,
+                "last_action_date": m.last_action_date.isoformat(),
+                "last_action_type": m.last_action_type,
+                "field_name": m.field_name,
+                "previous_value": m.previous_value,
+                "replacement_value": m.replacement_value,
+                "updated_by": m.updated_by,
+            }
+            for m in session.scalars(select(Metadata).order_by(Metadata.last_action_date))
+        ]
+    return body
