@@ -34,7 +34,9 @@ export class ChatWidget {
     this.humanMode = false;
     this.lastTypingAt = 0;
     this.languageChanged = false;
+    this.quietReconnect = false;
     this.countdownTimer = null;
+    this.announceTimer = null;
     this.counterAnnounced = 0;
     this.uid = `hw${(instances += 1)}`;
   }
@@ -212,12 +214,9 @@ export class ChatWidget {
 
   #onConnectionState(state, detail = {}) {
     this.connectionState = state;
-    if (state === 'open' || state === 'connecting') {
-      this.#showConnection();
-      return;
-    }
-    this.ready = false;
-    this.#failPending();
+    // Ready again only after the gateway's `ready` frame on the new socket.
+    if (state !== 'open') this.ready = false;
+    if (state === 'waiting' || state === 'closed') this.#failPending();
     if (state === 'waiting') this.#showOffline(detail.delayMs);
     this.#showConnection();
   }
@@ -228,7 +227,8 @@ export class ChatWidget {
         this.ready = true;
         if (typeof frame.conversation_id === 'string') this.conversationId = frame.conversation_id;
         this.#hideOffline();
-        if (this.wasReady) this.#announce(this.strings.reconnected);
+        if (this.wasReady && !this.quietReconnect) this.#announce(this.strings.reconnected);
+        this.quietReconnect = false;
         this.wasReady = true;
         this.#showConnection();
         if (this.languageChanged && this.pending.size === 0) this.connection.reconnectNow();
@@ -411,6 +411,8 @@ export class ChatWidget {
 
   #announce(text) {
     this.announcer.textContent = text;
+    clearTimeout(this.announceTimer);
+    if (text) this.announceTimer = setTimeout(() => (this.announcer.textContent = ''), 8000);
   }
 
   // ---- language, delete, exit ------------------------------------------------------------
@@ -422,6 +424,7 @@ export class ChatWidget {
     this.#applyStrings();
     // The start frame carries the preferred language; send it again on a fresh socket.
     this.languageChanged = true;
+    this.quietReconnect = true; // a reconnect we chose is not news to announce
     if (this.ready && this.pending.size === 0) this.connection.reconnectNow();
   }
 
