@@ -19,7 +19,8 @@ def _axe_violations(page: Page, base_url: str) -> list[dict[str, Any]]:
         pytest.fail("axe-core missing: run `npm ci --prefix web_widget/tools`")
     page.add_script_tag(url=f"{base_url}/vendor/axe-core/axe.min.js")
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "tags => axe.run(document,"
+        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
     return [
@@ -53,7 +54,9 @@ def test_axe_finds_nothing_serious_mid_conversation(page: Page, fake_gateway: st
 
 
 @pytest.mark.parametrize("language", ["ar", "fa"])
-def test_axe_finds_nothing_serious_right_to_left(page: Page, fake_gateway: str, language: str) -> None:
+def test_axe_finds_nothing_serious_right_to_left(
+    page: Page, fake_gateway: str, language: str
+) -> None:
     open_widget(page, fake_gateway, lang=language)
     send_message(page, "arabic")
     _converse(page)
@@ -75,7 +78,9 @@ def test_axe_finds_nothing_serious_on_small_phone(browser: Browser, fake_gateway
     context.close()
 
 
-@pytest.mark.parametrize(("width", "height"), [(320, 640), (640, 400)], ids=["320px", "200pct-zoom"])
+@pytest.mark.parametrize(
+    ("width", "height"), [(320, 640), (640, 400)], ids=["320px", "200pct-zoom"]
+)
 def test_reflow_without_horizontal_scrolling(
     browser: Browser, fake_gateway: str, width: int, height: int
 ) -> None:
@@ -97,13 +102,15 @@ def test_use_widget_with_keyboard_only(page: Page, fake_gateway: str) -> None:
     order = []
     for _ in range(8):
         page.keyboard.press("Tab")
-        order.append(page.evaluate("""() => {
+        order.append(
+            page.evaluate("""() => {
             const el = document.activeElement;
             const style = getComputedStyle(el);
             return {hook: [...el.attributes].map(a => a.name).find(n => n.startsWith('data-hw-'))
                           ?? el.tagName.toLowerCase(),
                     focusRing: style.outlineStyle !== 'none' || style.boxShadow !== 'none'};
-        }"""))
+        }""")
+        )
     hooks = [o["hook"] for o in order]
     assert hooks.index("data-hw-language-picker") < hooks.index("data-hw-quick-exit")
     assert hooks.index("data-hw-quick-exit") < hooks.index("data-hw-input")

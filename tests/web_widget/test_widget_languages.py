@@ -74,7 +74,9 @@ def test_switch_language_with_picker(
     expect(page.locator("[data-hw-quick-exit]")).to_have_text("Leave this site")
     expect(page.locator("[data-hw-root]")).to_have_attribute("lang", "en")
     # The preferred language goes to the gateway in a new start frame, same conversation.
-    start = wait_until(lambda: [f for f in gateway_script.frames_of("start") if f["language"] == "en"])
+    start = wait_until(
+        lambda: [f for f in gateway_script.frames_of("start") if f["language"] == "en"]
+    )
     assert start[0]["conversation_id"] is not None
     page.select_option("[data-hw-language-picker]", "fa")
     expect(page.locator("[data-hw-root]")).to_have_attribute("dir", "rtl")

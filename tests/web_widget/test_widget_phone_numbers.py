@@ -17,7 +17,9 @@ def module_page(browser: Browser) -> Iterator[Page]:
     with serve(GatewayScript()) as base_url:
         page = browser.new_page()
         page.goto(f"{base_url}/neutral")
-        page.evaluate(f"async () => {{ window.phone = await import('{base_url}/widget/src/phone.mjs'); }}")
+        page.evaluate(
+            f"async () => {{ window.phone = await import('{base_url}/widget/src/phone.mjs'); }}"
+        )
         yield page
         page.close()
 

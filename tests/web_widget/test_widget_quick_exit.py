@@ -51,7 +51,9 @@ def test_quick_exit_without_trace(
 def test_quick_exit_by_triple_tap(
     browser: Browser, fake_gateway: str, gateway_script: GatewayScript
 ) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    )
     page = context.new_page()
     page.goto(f"{fake_gateway}/before")
     open_widget(page, fake_gateway)
@@ -66,7 +68,9 @@ def test_quick_exit_by_triple_tap(
 
 
 def test_two_taps_do_not_exit(browser: Browser, fake_gateway: str) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    )
     page = context.new_page()
     open_widget(page, fake_gateway)
     box = page.locator("[data-hw-log]").bounding_box()
@@ -92,7 +96,9 @@ def test_ignore_shift_held_as_modifier(page: Page, fake_gateway: str) -> None:
     expect(page.locator("[data-hw-input]")).to_have_value("ABC")
 
 
-def test_ignore_shift_presses_spread_over_more_than_five_seconds(page: Page, fake_gateway: str) -> None:
+def test_ignore_shift_presses_spread_over_more_than_five_seconds(
+    page: Page, fake_gateway: str
+) -> None:
     open_widget(page, fake_gateway)
     page.keyboard.press("Shift")
     page.keyboard.press("Shift")

@@ -118,7 +118,12 @@ def _reply_frames(text: str, language: str) -> list[dict[str, Any]]:
         return [
             {"type": "status", "code": "handoff_waiting", "position": 2, "wait_minutes": 5},
             {"type": "status", "code": "handoff_joined"},
-            {"type": "staff", "text": "Hallo, ik ben een hulpverlener.", "language": "nl", "dir": "ltr"},
+            {
+                "type": "staff",
+                "text": "Hallo, ik ben een hulpverlener.",
+                "language": "nl",
+                "dir": "ltr",
+            },
         ]
     reply = f"Ontvangen: {text}. Bel Veilig Thuis: 0800-2000. In gevaar: 112."
     return [{"type": "bot", "text": reply, "language": language, "dir": direction}]
@@ -143,15 +148,22 @@ def build_app(script: GatewayScript) -> Starlette:
                     conversation_id = frame.get("conversation_id") or uuid.uuid4().hex
                     direction = "rtl" if language in RTL_LANGUAGES else "ltr"
                     await ws.send_json(
-                        {"type": "ready", "conversation_id": conversation_id,
-                         "language": language, "dir": direction}
+                        {
+                            "type": "ready",
+                            "conversation_id": conversation_id,
+                            "language": language,
+                            "dir": direction,
+                        }
                     )
                 elif kind == "message":
                     text = frame.get("text", "")
                     if text == "toolong":
                         await ws.send_json(
-                            {"type": "error", "code": "message_too_long",
-                             "message": "Bericht te lang (test)."}
+                            {
+                                "type": "error",
+                                "code": "message_too_long",
+                                "message": "Bericht te lang (test).",
+                            }
                         )
                         continue
                     await ws.send_json({"type": "ack", "id": frame.get("id")})
@@ -197,8 +209,9 @@ def _free_port() -> int:
 def serve(script: GatewayScript) -> Iterator[str]:
     """Run the fake gateway in a thread on a free port; yields its base URL."""
     port = _free_port()
-    config = uvicorn.Config(build_app(script), host="127.0.0.1", port=port, log_level="warning",
-                            ws="websockets-sansio")
+    config = uvicorn.Config(
+        build_app(script), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -15,15 +15,23 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO / "docs" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "360": {"width": 360, "height": 780}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "desktop": {"width": 1280, "height": 860},
+    "360": {"width": 360, "height": 780},
+}
 # (language, messages to the real bot, messages to the scripted fake gateway)
 SCENES = {
     "ltr": ("nl", ["Hoi, mijn partner slaat me"], ["hallo", "buttons"]),
@@ -47,7 +55,8 @@ def converse(page: Page, messages: list[str]) -> None:
         page.press("[data-hw-input]", "Enter")
         page.wait_for_function(
             "n => document.querySelectorAll('[data-hw-from=bot], [data-hw-from=staff]').length > n",
-            arg=replies, timeout=30_000,
+            arg=replies,
+            timeout=30_000,
         )
 
 
@@ -66,7 +75,9 @@ def shoot(base_url: str, real: bool) -> list[Path]:
                 page.wait_for_selector("[data-hw-root][data-hw-connection=connected]")
                 if language != "nl":
                     page.select_option("[data-hw-language-picker]", language)
-                    page.wait_for_selector(f"[data-hw-root][lang={language}][data-hw-connection=connected]")
+                    page.wait_for_selector(
+                        f"[data-hw-root][lang={language}][data-hw-connection=connected]"
+                    )
                 converse(page, real_messages if real else fake_messages)
                 page.locator("[data-hw-safety-note] summary").click()  # show the note too
                 path = OUT_DIR / f"widget-{scene}-{name}.png"
