@@ -155,3 +155,16 @@ def test_exit_link_works_without_javascript(browser: Browser, fake_gateway: str)
     page.click("[data-hw-quick-exit]")
     page.wait_for_url(f"{fake_gateway}/neutral")
     context.close()
+
+
+def test_reset_widget_when_restored_from_back_forward_cache(
+    page: Page, fake_gateway: str, gateway_script: GatewayScript
+) -> None:
+    open_widget(page, fake_gateway)
+    send_message(page, "hallo")
+    # What Chromium fires when it restores a page from the back/forward cache.
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    page.wait_for_selector("[data-hw-root][data-hw-connection=connected]")
+    assert page.locator("[data-hw-from]").count() == 0
+    wait_until(lambda: len(gateway_script.frames_of("start")) == 2)
+    assert gateway_script.frames_of("start")[-1]["conversation_id"] is None
