@@ -61,3 +61,21 @@ def test_request_only_own_origin_on_demo_page(page: Page, fake_gateway: str) -> 
     foreign = [u for u in urls if _origin(u) != fake_gateway]
     assert foreign == []
     assert len(urls) >= 10  # page, modules, css, strings, websocket
+
+
+def test_work_under_strict_content_security_policy(page: Page, fake_gateway: str) -> None:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security" in msg.text else None,
+    )
+    open_widget(page, fake_gateway, csp="1")
+    send_message(page, "hallo")
+    page.select_option("[data-hw-language-picker]", "ar")
+    page.wait_for_selector("[data-hw-root][lang=ar][data-hw-connection=connected]")
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('a.hw-exit')).fontWeight") == "700"
+    )
+    page.click("[data-hw-quick-exit]")
+    page.wait_for_url(f"{fake_gateway}/neutral")
+    assert violations == []

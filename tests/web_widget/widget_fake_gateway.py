@@ -35,6 +35,11 @@ AXE_DIR = WIDGET_DIR / "tools" / "node_modules" / "axe-core"
 HTML_ATTACK = '<img src=x onerror="window.__hwPwned=1"><b>bold</b>'
 ARABIC_REPLY = "إذا كنت في خطر الآن، اتصل بالرقم 112. فيلغ تهاوس: 0800-2000."
 RTL_LANGUAGES = {"ar", "fa"}
+# What a careful host page may send: the widget must work under it unchanged.
+STRICT_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 @dataclass
@@ -73,7 +78,8 @@ def _embed_page(request: Request) -> HTMLResponse:
      data-hw-reconnect-max-ms="2000" {extra}>
 <a data-hw-quick-exit href="{exit_url}">Snel weg</a></div></main>
 <script type="module" src="/widget/src/index.mjs"></script></body></html>"""
-    return HTMLResponse(body)
+    headers = {"Content-Security-Policy": STRICT_CSP} if q.get("csp") else {}
+    return HTMLResponse(body, headers=headers)
 
 
 def _neutral_page(request: Request) -> HTMLResponse:
