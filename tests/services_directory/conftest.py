@@ -1,8 +1,14 @@
-"""Fixtures for the directory: a fresh SQLite (or HW_TEST_POSTGRES_URL) database per test module."""
+"""Fixtures for the directory.
+
+Databases are SQLite files, or PostgreSQL databases when HW_TEST_POSTGRES_URL is set
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres). A seeded template with three
+accounts is built once per session and copied for every test that changes data.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,34 +21,67 @@ from services_directory.main import create_app
 from services_directory.settings import Settings
 
 POSTGRES_URL = os.environ.get("HW_TEST_POSTGRES_URL")
+PASSWORDS = {"alice": "alice-password-1", "bob": "bob-password-12", "eddie": "eddie-password-1"}
 
 
-def _postgres_database() -> str:
-    """Create a throwaway database on the test server and return its URL."""
+def _postgres_admin(sql: str) -> None:
     assert POSTGRES_URL
-    name = f"hw_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(sql))
     admin.dispose()
+
+
+def _postgres_url(name: str) -> str:
+    assert POSTGRES_URL
     base, _, _ = POSTGRES_URL.rpartition("/")
     return f"{base}/{name}"
-
-
-def make_database_url(folder: Path) -> str:
-    if POSTGRES_URL:
-        return _postgres_database()
-    return f"sqlite:///{folder / 'directory.sqlite3'}"
 
 
 def make_settings(database_url: str) -> Settings:
     return Settings(environment="test", database_url=database_url, secret_key="t" * 40)
 
 
+def make_database_url(folder: Path) -> str:
+    """An empty database."""
+    if POSTGRES_URL:
+        name = f"hw_test_{uuid.uuid4().hex[:12]}"
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+        return _postgres_url(name)
+    return f"sqlite:///{folder / 'directory.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated, seeded database with admins alice and bob and editor eddie."""
+    from services_directory.admin.accounts import create_account
+    from services_directory.main import startup
+
+    url = make_database_url(tmp_path_factory.mktemp("template"))
+    directory = startup(make_settings(url))
+    with directory.sessions.begin() as session:
+        for name, role in (("alice", "admin"), ("bob", "admin"), ("eddie", "editor")):
+            create_account(session, name, PASSWORDS[name], role)
+    directory.engine.dispose()
+    return url
+
+
+def copy_database(template: str, folder: Path) -> str:
+    if POSTGRES_URL:
+        name = f"hw_test_{uuid.uuid4().hex[:12]}"
+        template_name = template.rpartition("/")[2]
+        _postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+        return _postgres_url(name)
+    source = Path(template.split("///", 1)[1])
+    target = folder / "copy.sqlite3"
+    shutil.copyfile(source, target)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with a database of its own (for tests that change data)."""
-    return make_settings(make_database_url(tmp_path))
+def settings(template_database: str, tmp_path: Path) -> Settings:
+    """Settings with a seeded database of its own (for tests that change data)."""
+    return make_settings(copy_database(template_database, tmp_path))
 
 
 @pytest.fixture
@@ -51,9 +90,21 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+admin_client = client
+
+
 @pytest.fixture(scope="module")
 def read_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """One seeded app per test module, for tests that only read."""
+    """One app per test module on a freshly migrated and seeded database, for reads."""
     folder = tmp_path_factory.mktemp("directory")
     with TestClient(create_app(make_settings(make_database_url(folder)))) as test_client:
         yield test_client
+
+
+def log_in(client: TestClient, username: str) -> dict[str, str]:
+    """Log in and return the CSRF header for changes."""
+    response = client.post(
+        "/api/v1/admin/login", json={"username": username, "password": PASSWORDS[username]}
+    )
+    assert response.status_code == 200, response.text
+    return {"X-CSRF-Token": response.json()["csrf_token"]}
