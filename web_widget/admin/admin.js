@@ -1,0 +1,256 @@
+// Directory administration page: plain DOM, text only (never innerHTML with data),
+// same-origin fetch with the session cookie and the X-CSRF-Token header on changes.
+
+const API = "/api/v1/admin";
+const state = { csrf: null, me: null, selected: null, importText: null };
+const $ = (id) => document.getElementById(id);
+
+function say(text) {
+  $("status").textContent = text;
+}
+
+async function call(method, path, body, contentType = "application/json") {
+  const headers = {};
+  if (state.csrf && method !== "GET") headers["X-CSRF-Token"] = state.csrf;
+  const init = { method, headers, credentials: "same-origin" };
+  if (body !== undefined) {
+    headers["Content-Type"] = contentType;
+    init.body = contentType === "application/json" ? JSON.stringify(body) : body;
+  }
+  const response = await fetch(path, init);
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error((data && data.message) || `request failed (${response.status})`);
+    error.code = data && data.code;
+    error.details = data && data.details;
+    throw error;
+  }
+  return data;
+}
+
+function cell(row, text) {
+  const td = document.createElement("td");
+  td.textContent = text == null ? "" : String(text);
+  row.append(td);
+  return td;
+}
+
+function button(label, onClick, className) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  if (className) b.className = className;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function showApp(me) {
+  state.me = me;
+  state.csrf = me.csrf_token;
+  $("login-view").hidden = true;
+  $("app-view").hidden = false;
+  $("who").hidden = false;
+  $("who-name").textContent = `${me.username} (${me.role})`;
+  loadServices();
+  loadPending();
+}
+
+function showLogin() {
+  state.csrf = null;
+  $("login-view").hidden = false;
+  $("app-view").hidden = true;
+  $("who").hidden = true;
+}
+
+async function loadServices() {
+  const q = $("search").value.trim();
+  const data = await call("GET", `${API}/services${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+  const body = $("service-table").tBodies[0];
+  body.replaceChildren();
+  for (const svc of data.items) {
+    const row = document.createElement("tr");
+    row.className = "clickable" + (svc.needs_attention ? " attention" : "");
+    row.tabIndex = 0;
+    row.dataset.serviceId = svc.id;
+    row.dataset.key = svc.key;
+    cell(row, svc.name);
+    cell(row, svc.kind);
+    cell(row, svc.status);
+    cell(row, svc.last_verified);
+    cell(row, svc.unconfirmed.join(", "));
+    cell(row, svc.pending_changes || "");
+    const open = () => openService(svc.id);
+    row.addEventListener("click", open);
+    row.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+    body.append(row);
+  }
+}
+
+async function openService(id) {
+  const svc = await call("GET", `${API}/services/${encodeURIComponent(id)}`);
+  state.selected = svc;
+  $("detail").hidden = false;
+  $("detail-name").textContent = svc.name;
+  $("detail-meta").textContent =
+    `${svc.kind} · ${svc.organization.name} · ${svc.status} · last verified ${svc.last_verified || "never"}`;
+  $("detail-unconfirmed").textContent = svc.unconfirmed.join(", ") || "nothing";
+  $("detail-regions").textContent = svc.national ? "national" : svc.areas.map((a) => a.name).join(", ");
+  $("detail-note").value = svc.note;
+  const phones = $("detail-phones");
+  phones.replaceChildren();
+  for (const phone of svc.phones) {
+    const li = document.createElement("li");
+    const label = document.createElement("label");
+    label.textContent = `Number (now ${phone.number})`;
+    const input = document.createElement("input");
+    input.value = phone.number;
+    input.maxLength = 30;
+    input.className = "phone-input";
+    input.setAttribute("aria-label", `New number for ${phone.number}`);
+    label.append(input);
+    li.append(label, button("Propose new number", async () => {
+      try {
+        const result = await call("PATCH", `${API}/services/${svc.id}/phones/${phone.id}`, { number: input.value.trim() });
+        say(result.pending ? `Proposed ${input.value.trim()}; waiting for a second administrator.` : "No change.");
+        await refresh();
+      } catch (e) { say(`Not saved: ${e.message}`); }
+    }));
+    phones.append(li);
+  }
+  const pending = $("detail-pending");
+  pending.replaceChildren();
+  for (const change of svc.pending) {
+    const li = document.createElement("li");
+    li.textContent = `${change.field}: ${change.old ?? ""} → ${change.new ?? ""} (proposed by ${change.proposed_by})`;
+    pending.append(li);
+  }
+  const history = $("history-table").tBodies[0];
+  history.replaceChildren();
+  for (const h of svc.history) {
+    const row = document.createElement("tr");
+    [h.at.replace("T", " ").slice(0, 19), h.by, h.action, h.field, h.old, h.new].forEach((t) => cell(row, t));
+    history.append(row);
+  }
+}
+
+async function loadPending() {
+  const items = await call("GET", `${API}/pending`);
+  $("pending-count").textContent = items.length ? `(${items.length})` : "";
+  const body = $("pending-table").tBodies[0];
+  body.replaceChildren();
+  for (const change of items) {
+    const row = document.createElement("tr");
+    row.dataset.changeId = change.id;
+    [change.service_name, change.field, change.old, change.new, change.proposed_by].forEach((t) => cell(row, t));
+    const actions = cell(row, "");
+    const decide = (verb) => async () => {
+      try {
+        await call("POST", `${API}/pending/${change.id}/${verb}`);
+        say(verb === "approve" ? "Approved; the new value is served now." : "Rejected.");
+        await refresh();
+      } catch (e) { say(`Not done: ${e.message}`); }
+    };
+    actions.append(button("Approve", decide("approve")), button("Reject", decide("reject"), "danger"));
+    body.append(row);
+  }
+}
+
+async function refresh() {
+  await Promise.all([loadServices(), loadPending()]);
+  if (state.selected) await openService(state.selected.id);
+}
+
+function showTab(name) {
+  for (const b of document.querySelectorAll("nav [data-tab]")) {
+    b.setAttribute("aria-pressed", String(b.dataset.tab === name));
+    $(`tab-${b.dataset.tab}`).hidden = b.dataset.tab !== name;
+  }
+}
+
+function renderImport(result, error) {
+  const box = $("import-result");
+  box.replaceChildren();
+  const p = document.createElement("p");
+  if (error) {
+    p.className = "error";
+    p.textContent = `${error.message}`;
+    box.append(p);
+    const list = document.createElement("ul");
+    list.id = "import-errors";
+    for (const e of (error.details && error.details.errors) || []) {
+      const li = document.createElement("li");
+      li.textContent = `line ${e.line}: ${e.field}: ${e.reason}`;
+      list.append(li);
+    }
+    box.append(list);
+    return;
+  }
+  const s = result.diff.summary;
+  p.textContent = `${result.applied ? "Applied" : "Preview"}: ${s.create} new, ${s.update} changed, ${s.unchanged} unchanged.`;
+  box.append(p);
+  const list = document.createElement("ul");
+  list.id = "import-diff";
+  for (const r of result.diff.rows) {
+    const li = document.createElement("li");
+    const fields = Object.entries(r.changes).map(([f, [o, n]]) => `${f}: ${o ?? ""} → ${n ?? ""}`).join("; ");
+    li.textContent = `line ${r.line}: ${r.action} ${r.key} ${fields}` +
+      (r.needs_approval.length ? ` (waits for approval: ${r.needs_approval.join(", ")})` : "");
+    list.append(li);
+  }
+  box.append(list);
+}
+
+async function runImport(apply) {
+  const file = $("import-file").files[0];
+  if (!file) { say("Choose a CSV file first."); return; }
+  const text = await file.text();
+  try {
+    const result = await call("POST", `${API}/import${apply ? "?apply=true" : ""}`, text, "text/csv");
+    renderImport(result, null);
+    $("import-apply").disabled = apply;
+    if (apply) await refresh();
+  } catch (e) {
+    renderImport(null, e);
+    $("import-apply").disabled = true;
+  }
+}
+
+function wire() {
+  $("login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("login-error").textContent = "";
+    try {
+      const me = await call("POST", `${API}/login`, { username: $("username").value, password: $("password").value });
+      $("password").value = "";
+      showApp(me);
+    } catch (e) {
+      $("login-error").textContent = e.message;
+    }
+  });
+  $("logout").addEventListener("click", async () => {
+    try { await call("POST", `${API}/logout`); } finally { showLogin(); }
+  });
+  $("search").addEventListener("input", () => loadServices());
+  $("note-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await call("PATCH", `${API}/services/${state.selected.id}`, { note: $("detail-note").value });
+      say("Note saved.");
+      await refresh();
+    } catch (e) { say(`Not saved: ${e.message}`); }
+  });
+  $("retire-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await call("POST", `${API}/services/${state.selected.id}/retire`);
+    say("Service retired.");
+    await refresh();
+  });
+  for (const b of document.querySelectorAll("nav [data-tab]")) {
+    b.addEventListener("click", () => showTab(b.dataset.tab));
+  }
+  $("import-check").addEventListener("click", () => runImport(false));
+  $("import-apply").addEventListener("click", () => runImport(true));
+  call("GET", `${API}/me`).then(showApp, showLogin);
+}
+
+wire();
