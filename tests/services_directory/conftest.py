@@ -21,6 +21,7 @@ from services_directory.main import create_app
 from services_directory.settings import Settings
 
 POSTGRES_URL = os.environ.get("HW_TEST_POSTGRES_URL")
+CREATED_DATABASES: list[str] = []
 PASSWORDS = {"alice": "alice-password-1", "bob": "bob-password-12", "eddie": "eddie-password-1"}
 
 
@@ -47,8 +48,17 @@ def make_database_url(folder: Path) -> str:
     if POSTGRES_URL:
         name = f"hw_test_{uuid.uuid4().hex[:12]}"
         _postgres_admin(f'CREATE DATABASE "{name}"')
+        CREATED_DATABASES.append(name)
         return _postgres_url(name)
     return f"sqlite:///{folder / 'directory.sqlite3'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_databases() -> Iterator[None]:
+    """Remove the throwaway PostgreSQL databases when the session ends."""
+    yield
+    for name in CREATED_DATABASES:
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +81,7 @@ def copy_database(template: str, folder: Path) -> str:
         name = f"hw_test_{uuid.uuid4().hex[:12]}"
         template_name = template.rpartition("/")[2]
         _postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+        CREATED_DATABASES.append(name)
         return _postgres_url(name)
     source = Path(template.split("///", 1)[1])
     target = folder / "copy.sqlite3"
