@@ -49,7 +49,11 @@ def read_health(directory: DirectoryDep) -> JSONResponse:
     )
 
 
-@router.get("/api/v1/route", response_model=RouteResponse, responses=ROUTE_ERRORS)
+@router.get(
+    "/api/v1/route",
+    response_model=None,
+    responses={200: {"model": RouteResponse}, **ROUTE_ERRORS},
+)
 async def read_route(
     directory: DirectoryDep,
     postcode: str | None = Query(
@@ -57,7 +61,7 @@ async def read_route(
         description="PC6 (1234 AB) or PC4 (1234), any spacing/case, Arabic/Persian digits accepted",
         examples=["3511AB"],
     ),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Route a postcode to its area and ordered help services."""
     if postcode is None or not postcode.strip():
         raise PostcodeError("invalid_postcode", "the query parameter 'postcode' is required")
@@ -65,7 +69,9 @@ async def read_route(
         raise PostcodeError(
             "invalid_postcode", f"a postcode is at most {MAX_INPUT_LENGTH} characters"
         )
-    return route(directory.geo, directory.index, postcode)
+    # Built from validated snapshot data; returned as-is (no per-request re-validation,
+    # tests check the shape against RouteResponse).
+    return JSONResponse(route(directory.geo, directory.index, postcode))
 
 
 KindParam = Literal["emergency", "veilig_thuis", "csg", "shelter_intake", "helpline", "police"]

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from services_directory.state import Directory
 
 
-def get_directory(request: Request) -> Directory:
+async def get_directory(request: Request) -> Directory:
+    # async on purpose: a sync dependency would cost a thread-pool hop per request
     directory: Directory = request.app.state.directory
     return directory
 

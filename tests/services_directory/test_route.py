@@ -103,3 +103,11 @@ def test_read_health_reports_loaded_data(read_client: TestClient) -> None:
     assert body["checks"]["postcodes"] == 4081
     assert body["checks"]["services"] > 50
     assert body["checks"]["database"] == "ok"
+
+
+def test_route_response_matches_documented_schema(read_client: TestClient) -> None:
+    from services_directory.schemas import RouteResponse
+
+    for postcode in ("3511AB", "2242", "1011", "9999"):
+        body = read_client.get(ROUTE, params={"postcode": postcode}).json()
+        RouteResponse.model_validate(body)  # extra fields or wrong types would raise
