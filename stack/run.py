@@ -11,6 +11,7 @@ from types import FrameType
 
 import httpx
 
+from stack.e5_model import build_e5_model
 from stack.processes import process_specs, stack_urls
 from stack.settings import StackSettings
 from stack.supervisor import StartupFailed, Supervisor, port_is_busy
@@ -44,6 +45,7 @@ def main() -> int:
 
     log_dir = var_dir / "logs"
     model = ensure_model(settings.bot_python, log_dir / "train.log")
+    build_e5_model()
     supervisor = Supervisor(log_dir)
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -2,6 +2,8 @@
 
 import json
 import secrets
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,8 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from stack.e5_model import build_e5_model
 from stack.processes import StackUrls, process_specs, stack_urls
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor, free_port
@@ -60,6 +64,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         rasa_token=secrets.token_urlsafe(16),
     )
     model = ensure_model(settings.bot_python, var_dir / "logs" / "train.log")
+    build_e5_model()
     supervisor = Supervisor(var_dir / "logs")
     try:
         supervisor.start_all(process_specs(settings, model))
@@ -67,6 +72,41 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         yield RunningStack(urls=stack_urls(settings), supervisor=supervisor, var_dir=var_dir)
     finally:
         supervisor.stop_all()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis server of its own (memory only), for tests below the whole stack."""
+    port = free_port()
+    directory = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

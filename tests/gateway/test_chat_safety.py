@@ -1,0 +1,134 @@
+"""112/113 is the first line the user sees, whether Rasa is right, wrong, or down."""
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+from websockets.sync.client import connect
+
+from gateway.main import create_app
+from gateway.relay import BotUnavailable
+from gateway.settings import GatewaySettings
+from tests.conftest import RunningStack
+
+
+class ScriptedRelay:
+    """Stands in for Rasa with fixed replies (a unit-level fake: Rasa right or wrong)."""
+
+    def __init__(self, replies: list[dict[str, Any]] | None) -> None:
+        self.replies = replies
+
+    async def send(self, conversation_id: str, text: str, language: str) -> list[dict[str, Any]]:
+        if self.replies is None:
+            raise BotUnavailable("scripted")
+        return self.replies
+
+
+@pytest.fixture(scope="module")
+def client(redis_url: str) -> Iterator[TestClient]:
+    settings = GatewaySettings(redis_url=redis_url, safety_wait_seconds=0.5)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def use_relay(client: TestClient, relay: ScriptedRelay) -> None:
+    app: Any = client.app
+    app.state.services = dataclasses.replace(app.state.services, relay=relay)
+
+
+def exchange(socket: WebSocketTestSession, text: str, count: int) -> list[dict[str, Any]]:
+    socket.send_json({"type": "message", "text": text, "id": "m"})
+    return [socket.receive_json() for _ in range(count)]
+
+
+def open_chat(client: TestClient, language: str) -> WebSocketTestSession:
+    socket = client.websocket_connect("/ws/chat")
+    socket.__enter__()
+    socket.send_json({"type": "start", "language": language})
+    assert socket.receive_json()["type"] == "ready"
+    return socket
+
+
+def test_put_112_first_when_bot_misunderstands(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay([{"text": "Sorry, dat begreep ik niet."}]))
+    socket = open_chat(client, "nl")
+    ack, first, second = exchange(socket, "help hij heeft een mes en staat voor de deur", 3)
+    assert ack["type"] == "ack"
+    assert first["type"] == "bot" and first["safety"] == "danger"
+    assert first["text"].startswith("Bel 112")
+    assert second["text"] == "Sorry, dat begreep ik niet."
+    socket.close()
+
+
+def test_put_113_first_in_user_language(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay([{"text": "Ik begrijp het niet."}]))
+    socket = open_chat(client, "ar")
+    _, first, _ = exchange(socket, "لا أريد أن أعيش بعد الآن", 3)
+    assert first["safety"] == "suicide" and first["dir"] == "rtl"
+    assert first["text"].startswith("اتصل بـ 113")
+
+
+def test_add_nothing_when_bot_leads_with_112(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay([{"text": "Bel 112 nu. Ik blijf bij je."}]))
+    socket = open_chat(client, "nl")
+    _, first = exchange(socket, "hij slaat me nu, help", 2)
+    assert first["text"] == "Bel 112 nu. Ik blijf bij je."
+    assert "safety" not in first
+
+
+def test_add_nothing_to_ordinary_message(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay([{"text": "Hallo!"}]))
+    socket = open_chat(client, "nl")
+    _, first = exchange(socket, "hoe werkt een huisverbod", 2)
+    assert first == {"type": "bot", "text": "Hallo!", "language": "nl", "dir": "ltr"}
+
+
+def test_put_112_first_when_bot_unavailable(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay(None))
+    socket = open_chat(client, "en")
+    _, first, second = exchange(socket, "he is going to kill me", 3)
+    assert first["text"].startswith("Call 112")
+    assert second["type"] == "error" and second["code"] == "bot_unavailable"
+
+
+def test_switch_language_when_bot_says_so(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay([{"custom": {"set_language": "uk"}}, {"text": "Добре."}]))
+    socket = open_chat(client, "nl")
+    _, status, reply = exchange(socket, "po ukrainsku", 3)
+    assert status == {"type": "status", "code": "language_changed", "language": "uk", "dir": "ltr"}
+    assert reply["language"] == "uk"
+
+
+@pytest.mark.stack
+def test_put_112_first_when_real_rasa_is_down(stack: RunningStack) -> None:
+    url = stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
+    stack.supervisor.stop("rasa")
+    try:
+        with connect(url) as socket:
+            socket.send(json.dumps({"type": "start", "language": "pl"}))
+            json.loads(socket.recv(timeout=10))
+            socket.send(json.dumps({"type": "message", "text": "on ma nóż i mi grozi"}))
+            frames = [json.loads(socket.recv(timeout=60)) for _ in range(3)]
+    finally:
+        stack.supervisor.start(stack.supervisor.specs["rasa"])
+        stack.supervisor.wait_ready(["rasa"])
+    assert [f["type"] for f in frames] == ["ack", "bot", "error"]
+    assert frames[1]["text"].startswith("Zadzwoń pod 112")
+    assert "112" in frames[2]["message"]
+
+
+@pytest.mark.stack
+def test_answer_danger_with_112_first_through_real_stack(stack: RunningStack) -> None:
+    url = stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "start", "language": "nl"}))
+        json.loads(socket.recv(timeout=10))
+        socket.send(json.dumps({"type": "message", "text": "hij staat met een mes voor de deur"}))
+        assert json.loads(socket.recv(timeout=30))["type"] == "ack"
+        first = json.loads(socket.recv(timeout=60))
+    assert first["type"] == "bot"
+    assert "112" in first["text"].split(".")[0]
