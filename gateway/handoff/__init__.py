@@ -1,0 +1,1 @@
+"""Human handoff: the queue, per-conversation streams, staff accounts (docs/handoff.md)."""

@@ -1,0 +1,295 @@
+"""One staff console connection: queue, claimed conversations, live chat.
+
+Tasks: receive, send, log reader (XREAD over the held conversations' streams, cursors from
+the console so a reconnect resumes exactly after the last entry it showed), events (pub/sub)
+and presence heartbeat.
+"""
+
+import asyncio
+import logging
+from typing import Any
+
+from fastapi import WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from gateway.conversations import text_direction
+from gateway.handoff import texts
+from gateway.handoff.log import LogEntry
+from gateway.handoff.presence import StaffPresence
+from gateway.handoff.service import HandoffService
+from gateway.handoff.staff_frames import (
+    STAFF_FRAME,
+    ClaimFrame,
+    CloseFrame,
+    HelloFrame,
+    StaffMessageFrame,
+    TransferFrame,
+)
+from gateway.handoff.store import HandoffState
+
+logger = logging.getLogger(__name__)
+READ_BLOCK_MS = 1000
+HEARTBEAT_SECONDS = 10.0
+ERROR_MESSAGES = {
+    "invalid_frame": "Dit bericht van de console kon niet worden gelezen.",
+    "not_holder": "Je hebt dit gesprek niet (meer) in behandeling.",
+    "empty_message": "Het bericht is leeg.",
+    "message_too_long": "Het bericht is te lang (maximaal {limit} tekens).",
+    "unknown_outcome": "Kies een uitkomst uit de lijst.",
+    "transfer_failed": (
+        "Overdragen lukte niet: de collega is niet online of het gesprek is niet van jou."
+    ),
+}
+
+
+class StaffSession:
+    def __init__(self, websocket: WebSocket, service: HandoffService, username: str) -> None:
+        self.websocket = websocket
+        self.service = service
+        self.username = username
+        self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.cursors: dict[str, str] = {}
+        self.held_changed = asyncio.Event()
+        self.member = StaffPresence.new_member(username)
+        self.max_chars = service.settings.max_message_chars
+
+    async def run(self) -> None:
+        hello = await self.receive_hello()
+        if hello is None:
+            return
+        await self.service.presence.beat(self.member)
+        await self.service.events.publish("staff_online")
+        await self.send_welcome()
+        for conversation_id in await self.service.store.held_by(self.username):
+            await self.announce(conversation_id, hello.cursors.get(conversation_id, "0"))
+        tasks = [
+            asyncio.create_task(self.send_loop()),
+            asyncio.create_task(self.receive_loop()),
+            asyncio.create_task(self.log_loop()),
+            asyncio.create_task(self.event_loop()),
+            asyncio.create_task(self.heartbeat_loop()),
+        ]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.service.presence.leave(self.member)
+            await self.service.events.publish("staff_online")
+
+    async def receive_hello(self) -> HelloFrame | None:
+        try:
+            frame = STAFF_FRAME.validate_json(await self.websocket.receive_text())
+        except (ValidationError, WebSocketDisconnect):
+            frame = None
+        if not isinstance(frame, HelloFrame):
+            await self.websocket.close(code=1008)
+            return None
+        return frame
+
+    async def send_welcome(self) -> None:
+        self.outbox.put_nowait(
+            {
+                "type": "welcome",
+                "username": self.username,
+                "outcomes": texts.outcomes(),
+                "chat_open": self.service.is_open_now(),
+            }
+        )
+        await self.send_staff_online()
+        await self.send_queue()
+
+    async def send_queue(self) -> None:
+        self.outbox.put_nowait({"type": "queue", "items": await self.service.queue_snapshot()})
+
+    async def send_staff_online(self) -> None:
+        online = sorted(await self.service.presence.online())
+        self.outbox.put_nowait({"type": "staff_online", "usernames": online})
+
+    async def announce(self, conversation_id: str, cursor: str = "0") -> None:
+        """Details of a conversation this staff member now holds (claim, transfer, reconnect)."""
+        handoff = await self.service.store.get(conversation_id)
+        if handoff is None or handoff.state != HandoffState.ACTIVE:
+            await self.service.store.release(conversation_id, self.username)
+            self.outbox.put_nowait(
+                {"type": "released", "conversation_id": conversation_id, "reason": "ended"}
+            )
+            return
+        transcript = (
+            await self.service.rasa.transcript(conversation_id) if handoff.consent else None
+        )
+        self.outbox.put_nowait(
+            {
+                "type": "conversation",
+                "conversation_id": conversation_id,
+                "language": handoff.language,
+                "language_name": texts.language_name(handoff.language),
+                "dir": text_direction(handoff.language),
+                "topic": handoff.topic,
+                "risk": handoff.risk,
+                "consent": handoff.consent,
+                "transcript": transcript,
+                "phrases": texts.quick_phrases(handoff.language),
+            }
+        )
+        self.cursors[conversation_id] = cursor
+        self.held_changed.set()
+
+    def drop(self, conversation_id: str, reason: str) -> None:
+        self.cursors.pop(conversation_id, None)
+        self.outbox.put_nowait(
+            {"type": "released", "conversation_id": conversation_id, "reason": reason}
+        )
+
+    # ---- loops ----------------------------------------------------------------------------
+
+    async def send_loop(self) -> None:
+        while True:
+            frame = await self.outbox.get()
+            try:
+                await self.websocket.send_json(frame)
+            except (WebSocketDisconnect, RuntimeError):
+                return
+
+    async def receive_loop(self) -> None:
+        while True:
+            try:
+                raw = await self.websocket.receive_text()
+            except WebSocketDisconnect:
+                return
+            try:
+                frame = STAFF_FRAME.validate_json(raw)
+            except ValidationError:
+                self.error("invalid_frame")
+                continue
+            if isinstance(frame, ClaimFrame):
+                await self.claim(frame)
+            elif isinstance(frame, StaffMessageFrame):
+                await self.send_message(frame)
+            elif isinstance(frame, TransferFrame):
+                await self.transfer(frame)
+            elif isinstance(frame, CloseFrame):
+                await self.close(frame)
+
+    async def log_loop(self) -> None:
+        while True:
+            if not self.cursors:
+                await self.held_changed.wait()
+            self.held_changed.clear()
+            batch = await self.service.log.read_after(dict(self.cursors), READ_BLOCK_MS)
+            for conversation_id, entry in batch:
+                if conversation_id not in self.cursors:
+                    continue  # released while reading
+                self.cursors[conversation_id] = entry.id
+                self.outbox.put_nowait(log_frame_from(conversation_id, entry))
+
+    async def event_loop(self) -> None:
+        async with self.service.events.subscribe() as events:
+            while True:
+                event = await events.next(timeout=30.0)
+                if event is None:
+                    await self.send_queue()  # refresh the wait times now and then
+                    continue
+                await self.on_event(event)
+
+    async def heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await self.service.presence.beat(self.member)
+
+    async def on_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("kind")
+        conversation_id = str(event.get("conversation_id", ""))
+        if kind == "queue":
+            await self.send_queue()
+        elif kind == "staff_online":
+            await self.send_staff_online()
+        elif kind == "typing" and conversation_id in self.cursors:
+            self.outbox.put_nowait({"type": "typing", "conversation_id": conversation_id})
+        elif kind == "user_presence" and conversation_id in self.cursors:
+            self.outbox.put_nowait(
+                {
+                    "type": "user_presence",
+                    "conversation_id": conversation_id,
+                    "present": bool(event.get("present")),
+                    "ended": bool(event.get("ended")),
+                }
+            )
+        elif kind == "transferred":
+            if event.get("target") == self.username:
+                await self.announce(conversation_id)
+            elif event.get("source") == self.username:
+                self.drop(conversation_id, "transferred")
+
+    # ---- actions --------------------------------------------------------------------------
+
+    async def claim(self, frame: ClaimFrame) -> None:
+        handoff = await self.service.claim(frame.conversation_id, self.username)
+        if handoff is None:
+            self.outbox.put_nowait(
+                {
+                    "type": "claim_failed",
+                    "conversation_id": frame.conversation_id,
+                    "code": "already_claimed",
+                }
+            )
+            return
+        await self.announce(frame.conversation_id)
+
+    async def send_message(self, frame: StaffMessageFrame) -> None:
+        text = frame.text.strip()
+        if not text:
+            self.error("empty_message", frame.id)
+            return
+        if len(text) > self.max_chars:
+            self.error("message_too_long", frame.id, limit=self.max_chars)
+            return
+        handoff = await self.service.store.get(frame.conversation_id)
+        holds = handoff is not None and handoff.state == HandoffState.ACTIVE
+        if not holds or handoff is None or handoff.staff != self.username:
+            self.error("not_holder", frame.id)
+            return
+        await self.service.log.append_message(frame.conversation_id, "staff", text, frame.id)
+        await self.service.touch(frame.conversation_id)
+        self.outbox.put_nowait({"type": "ack", "id": frame.id})
+
+    async def transfer(self, frame: TransferFrame) -> None:
+        if not await self.service.transfer(frame.conversation_id, self.username, frame.to):
+            self.error("transfer_failed")
+
+    async def close(self, frame: CloseFrame) -> None:
+        if frame.outcome not in texts.outcome_codes():
+            self.error("unknown_outcome")
+            return
+        handoff = await self.service.store.get(frame.conversation_id)
+        if handoff is not None and handoff.staff not in (None, self.username):
+            self.error("not_holder")
+            return
+        await self.service.close(frame.conversation_id, self.username, frame.outcome)
+        self.drop(frame.conversation_id, "closed")
+
+    def error(self, code: str, frame_id: str | None = None, **values: object) -> None:
+        frame: dict[str, Any] = {
+            "type": "error",
+            "code": code,
+            "message": ERROR_MESSAGES[code].format(**values),
+        }
+        if frame_id is not None:
+            frame["id"] = frame_id
+        self.outbox.put_nowait(frame)
+
+
+def log_frame_from(conversation_id: str, entry: LogEntry) -> dict[str, Any]:
+    frame: dict[str, Any] = {
+        "type": "log",
+        "conversation_id": conversation_id,
+        "id": entry.id,
+        "from": entry.kind,
+        "at": entry.at,
+    }
+    if entry.text:
+        frame["text"] = entry.text
+    if entry.code:
+        frame["code"] = entry.code
+    return frame

@@ -1,0 +1,178 @@
+"""Test clients for the handoff: staff accounts, a widget socket and a staff socket."""
+
+import asyncio
+import json
+import secrets
+import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+from websockets.sync.client import ClientConnection, connect
+
+from gateway.handoff import keys
+from gateway.handoff.accounts import StaffAccounts
+from tests.conftest import RunningStack
+
+Frame = dict[str, Any]
+PASSWORD = "correct horse battery"
+
+
+def ws_url(stack: RunningStack, path: str) -> str:
+    return stack.urls.gateway_url.replace("http://", "ws://") + path
+
+
+def create_staff(
+    stack: RunningStack, prefix: str = "staff", expires_in: timedelta | None = timedelta(days=30)
+) -> str:
+    """A fresh staff account in the stack's Redis (unique name: the stack is shared)."""
+    username = f"{prefix}-{secrets.token_hex(3)}"
+
+    async def create() -> None:
+        redis = Redis.from_url(stack.urls.redis_url, decode_responses=True)
+        accounts = StaffAccounts(redis, 3600, 5, 900)
+        expires = datetime.now(UTC) + expires_in if expires_in is not None else None
+        await accounts.create(username, PASSWORD, expires)
+        await redis.aclose()
+
+    run_async(create)
+    return username
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run a coroutine in its own thread (Playwright's sync API owns this thread's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, make()).result()
+
+
+def redis_command(stack: RunningStack, *args: Any) -> Any:
+    async def run() -> Any:
+        redis = Redis.from_url(stack.urls.redis_url, decode_responses=True)
+        try:
+            return await redis.execute_command(*args)
+        finally:
+            await redis.aclose()
+
+    return run_async(run)
+
+
+def nobody_online(stack: RunningStack) -> None:
+    """Forget presence left by consoles of earlier tests (e.g. killed with the gateway)."""
+    redis_command(stack, "DEL", keys.PRESENCE)
+
+
+def log_in(stack: RunningStack, username: str, password: str = PASSWORD) -> httpx.Response:
+    return httpx.post(
+        f"{stack.urls.gateway_url}/api/v1/staff/login",
+        json={"username": username, "password": password},
+        timeout=10,
+    )
+
+
+def session_cookie(stack: RunningStack, username: str) -> str:
+    response = log_in(stack, username)
+    assert response.status_code == 204, response.text
+    return str(response.cookies["hw_staff_session"])
+
+
+class FrameReader:
+    socket: ClientConnection
+
+    def __init__(self) -> None:
+        self.frames: list[Frame] = []
+
+    def wait_for(self, test: Callable[[Frame], bool], timeout: float = 30) -> Frame:
+        """The first unseen... any received frame passing `test` (kept frames included)."""
+        for frame in self.frames:
+            if test(frame):
+                return frame
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                frame = json.loads(self.socket.recv(timeout=left))
+            except TimeoutError:
+                break
+            self.frames.append(frame)
+            if test(frame):
+                return frame
+        raise AssertionError(f"no matching frame in {timeout}s; got {self.frames[-8:]}")
+
+    def drain(self, seconds: float = 0.5) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self.frames.append(json.loads(self.socket.recv(timeout=left)))
+            except TimeoutError:
+                return
+
+    def send(self, frame: Frame) -> None:
+        self.socket.send(json.dumps(frame))
+
+
+class UserClient(FrameReader):
+    def __init__(self, stack: RunningStack, language: str = "en") -> None:
+        super().__init__()
+        self.stack = stack
+        self.language = language
+        self.conversation_id: str | None = None
+        self.counter = 0
+        self.connect()
+
+    def connect(self) -> None:
+        self.socket = connect(ws_url(self.stack, "/ws/chat"), open_timeout=20)
+        self.send(
+            {"type": "start", "language": self.language, "conversation_id": self.conversation_id}
+        )
+        ready = json.loads(self.socket.recv(timeout=20))
+        assert ready["type"] == "ready", ready
+        self.conversation_id = ready["conversation_id"]
+
+    def say(self, text: str, message_id: str | None = None) -> str:
+        self.counter += 1
+        message_id = message_id or f"c{self.counter}"
+        self.send({"type": "message", "text": text, "id": message_id})
+        return message_id
+
+    def request_handoff(self, consent: bool = True) -> None:
+        self.say("/talk_to_human")
+        self.wait_for(lambda f: f["type"] == "bot" and bool(f.get("buttons")))
+        self.say("/affirm" if consent else "/deny")
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+class StaffClient(FrameReader):
+    def __init__(self, stack: RunningStack, username: str) -> None:
+        super().__init__()
+        self.stack = stack
+        self.username = username
+        self.cookie = session_cookie(stack, username)
+        self.cursors: dict[str, str] = {}
+        self.connect()
+
+    def connect(self) -> None:
+        self.socket = connect(
+            ws_url(self.stack, "/ws/staff"),
+            additional_headers={"Cookie": f"hw_staff_session={self.cookie}"},
+            open_timeout=20,
+        )
+        self.send({"type": "hello", "cursors": self.cursors})
+        self.wait_for(lambda f: f["type"] == "welcome")
+
+    def claim(self, conversation_id: str) -> None:
+        self.send({"type": "claim", "conversation_id": conversation_id})
+
+    def say(self, conversation_id: str, text: str, message_id: str) -> None:
+        self.send(
+            {"type": "message", "conversation_id": conversation_id, "text": text, "id": message_id}
+        )
+
+    def close_conversation(self, conversation_id: str, outcome: str = "information_given") -> None:
+        self.send({"type": "close", "conversation_id": conversation_id, "outcome": outcome})
+
+    def close(self) -> None:
+        self.socket.close()
