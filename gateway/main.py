@@ -8,8 +8,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
-from gateway import chat, routes
+from gateway import chat, routes, staff
 from gateway.conversations import ConversationStore
+from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser, build_detector
 from gateway.relay import RasaRelay
 from gateway.services import GatewayServices
@@ -23,6 +24,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis = Redis.from_url(settings.redis_url)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
+            handoff = HandoffService.from_settings(settings, http)
             app.state.services = GatewayServices(
                 settings=settings,
                 redis=redis,
@@ -30,14 +32,17 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 conversations=ConversationStore(redis, settings.conversation_ttl_seconds),
                 relay=RasaRelay(http, redis, settings.rasa_url, settings.turn_lock_seconds),
                 languages=LanguageChooser(build_detector()),
+                handoff=handoff,
             )
             try:
                 yield
             finally:
+                await handoff.aclose()
                 await redis.aclose()
 
     app = FastAPI(title="Hulpwijzer gateway", version="0.1.0", lifespan=lifespan)
     app.include_router(routes.router)
     app.include_router(chat.router)
+    app.include_router(staff.router)
     app.mount("/widget", StaticFiles(directory=settings.widget_dir, check_dir=False), name="widget")
     return app

@@ -31,6 +31,7 @@ async def read_health(services: Services, response: Response) -> dict[str, Any]:
 @router.post("/api/v1/conversations/{conversation_id}/delete", status_code=204, tags=["chat"])
 async def delete_conversation(conversation_id: str, services: Services) -> Response:
     """Forget a conversation at once (quick exit's sendBeacon; needs no body)."""
+    await services.handoff.forget(conversation_id)
     await services.conversations.delete(conversation_id)
     return Response(status_code=204)
 

@@ -6,6 +6,7 @@ import httpx
 from redis.asyncio import Redis
 
 from gateway.conversations import ConversationStore
+from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser
 from gateway.relay import RasaRelay
 from gateway.settings import GatewaySettings
@@ -19,3 +20,4 @@ class GatewayServices:
     conversations: ConversationStore
     relay: RasaRelay
     languages: LanguageChooser
+    handoff: HandoffService
