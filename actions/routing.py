@@ -7,7 +7,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.directory import DirectoryUnavailable, RouteRejected, route_postcode
+from actions.postcode import normalise_digits
 from actions.settings import get_settings
+
+# The directory's 422 codes (docs/protocol.md) and the response that explains each.
+REJECTION_RESPONSES = {
+    "invalid_postcode": "utter_route_invalid",
+    "unknown_postcode": "utter_route_invalid",
+    "not_dutch_postcode": "utter_route_not_dutch",
+}
 
 
 def format_phones(service: dict[str, Any]) -> str:
@@ -32,8 +40,13 @@ class ActionFindServices(Action):
             "postcode"
         )
         if not postcode:
-            dispatcher.utter_message(response="utter_route_invalid")
-            return []
+            # Asked before (e.g. the user answered with a town): explain, don't repeat.
+            if tracker.get_slot("postcode_asked"):
+                dispatcher.utter_message(response="utter_route_town_unknown")
+                return []
+            dispatcher.utter_message(response="utter_ask_postcode")
+            return [SlotSet("postcode_asked", True)]
+        postcode = normalise_digits(str(postcode))
         settings = get_settings()
         try:
             route = await route_postcode(
@@ -43,8 +56,9 @@ class ActionFindServices(Action):
             dispatcher.utter_message(response="utter_route_unavailable")
             return []
         if isinstance(route, RouteRejected):
-            dispatcher.utter_message(response="utter_route_invalid")
-            return [SlotSet("postcode", None)]
+            response = REJECTION_RESPONSES.get(route.code, "utter_route_invalid")
+            dispatcher.utter_message(response=response)
+            return [SlotSet("postcode", None), SlotSet("postcode_asked", True)]
 
         area = route["area"]
         if route.get("ambiguous"):
@@ -52,7 +66,7 @@ class ActionFindServices(Action):
             dispatcher.utter_message(
                 response="utter_route_ambiguous", pc4=area["pc4"], regions=regions
             )
-            return [SlotSet("postcode", None)]
+            return [SlotSet("postcode", None), SlotSet("postcode_asked", True)]
 
         dispatcher.utter_message(
             response="utter_route_intro", pc4=area["pc4"], place=area.get("place") or ""
