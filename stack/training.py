@@ -81,6 +81,8 @@ def train(bot_python: Path, target: Path, log_file: Path | None) -> None:
         "--out", str(MODELS_DIR), "--fixed-model-name", partial.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     print(f"Training the Rasa model {target.name} (inputs changed); this takes a few minutes")
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
     output = open(log_file, "ab") if log_file else None  # noqa: SIM115 - closed below
     try:
         subprocess.run(
