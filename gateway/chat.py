@@ -10,10 +10,10 @@ from pydantic import ValidationError
 from gateway import messages
 from gateway.conversations import new_conversation_id, text_direction
 from gateway.deps import Services
-from gateway.frames import CLIENT_FRAME, EndFrame, MessageFrame, StartFrame, TypingFrame
-from gateway.handoff.user_side import UserHandoff
+from gateway.frames import CLIENT_FRAME, EndFrame, MessageFrame, StartFrame
 from gateway.language import SUPPORTED
 from gateway.relay import BotUnavailable
+from gateway.safety_net import Signal, leads_with
 from gateway.services import GatewayServices
 
 router = APIRouter(tags=["chat"])
@@ -32,20 +32,16 @@ class ChatSession:
         self.turns: asyncio.Queue[MessageFrame] = asyncio.Queue()
         self.conversation_id = ""
         self.language = services.settings.default_language
-        self.send_lock = asyncio.Lock()
-        self.handoff = UserHandoff(self, services.handoff)
 
     async def run(self) -> None:
         start = await self.receive_start()
         if start is None:
             return
         await self.open(start)
-        await self.handoff.resume()
         tasks = [
             asyncio.create_task(self.send_loop()),
             asyncio.create_task(self.turn_loop()),
             asyncio.create_task(self.receive_loop()),
-            asyncio.create_task(self.handoff.run()),
         ]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -53,7 +49,6 @@ class ChatSession:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await self.handoff.disconnected()
 
     async def receive_start(self) -> StartFrame | None:
         try:
@@ -98,10 +93,7 @@ class ChatSession:
                 continue
             if isinstance(frame, MessageFrame):
                 await self.turns.put(frame)
-            elif isinstance(frame, TypingFrame):
-                await self.handoff.user_typing()
             elif isinstance(frame, EndFrame):
-                await self.handoff.forget()
                 await self.services.conversations.delete(self.conversation_id)
                 await self.websocket.close(code=1000)
                 return
@@ -120,19 +112,61 @@ class ChatSession:
         if len(text) > limit:
             self.queue_error("message_too_long", limit=limit)
             return
-        if await self.handoff.take_user_text(frame.id, text):
-            return  # a human holds the chat: the bot is paused
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
         await self.update_language(text)
+        assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
+        bot_turn = asyncio.create_task(
+            self.services.relay.send(self.conversation_id, text, self.language)
+        )
+        if assessment.signal:
+            logger.info("safety signal %s by %s", assessment.signal, assessment.reason)
+            await self.put_safety_line_first(assessment.signal, bot_turn)
         try:
-            replies = await self.services.relay.send(self.conversation_id, text, self.language)
+            replies = await bot_turn
         except BotUnavailable as error:
-            logger.warning("rasa unavailable: %s", error)
+            logger.warning("rasa unavailable: %s", type(error).__name__)
             self.queue_error("bot_unavailable")
             return
-        replies = await self.handoff.take_bot_replies(replies)
+        await self.apply_bot_instructions(replies)
         for reply in replies:
-            self.outbox.put_nowait(self.bot_frame(reply))
+            if reply.get("text"):
+                self.outbox.put_nowait(self.bot_frame(reply))
+
+    async def put_safety_line_first(
+        self, signal: Signal, bot_turn: "asyncio.Task[list[dict[str, Any]]]"
+    ) -> None:
+        """Unless Rasa answers in time with the right number on its first line, the
+        gateway's own line (112 or 113, in the user's language) goes out first."""
+        wait = self.services.settings.safety_wait_seconds
+        done, _ = await asyncio.wait({bot_turn}, timeout=wait)
+        if done and not bot_turn.exception() and leads_with(bot_turn.result(), signal):
+            return
+        key = "danger_first_line" if signal is Signal.DANGER else "suicide_first_line"
+        self.outbox.put_nowait(
+            {
+                "type": "bot",
+                "text": messages.text(key, self.language),
+                "language": self.language,
+                "dir": text_direction(self.language),
+                "safety": signal.value,
+            }
+        )
+
+    async def apply_bot_instructions(self, replies: list[dict[str, Any]]) -> None:
+        """Rasa's custom payloads: an explicit language switch asked by the user."""
+        for reply in replies:
+            language = (reply.get("custom") or {}).get("set_language")
+            if language in SUPPORTED_LANGUAGES and language != self.language:
+                self.language = language
+                await self.services.conversations.save_language(self.conversation_id, language)
+                self.outbox.put_nowait(
+                    {
+                        "type": "status",
+                        "code": "language_changed",
+                        "language": language,
+                        "dir": text_direction(language),
+                    }
+                )
 
     async def update_language(self, text: str) -> None:
         chosen = self.services.languages.choose(text, self.language)
@@ -176,17 +210,10 @@ class ChatSession:
     async def send_loop(self) -> None:
         while True:
             frame = await self.outbox.get()
-            if not await self.send_now(frame):
-                return
-
-    async def send_now(self, frame: dict[str, Any]) -> bool:
-        """Write one frame now (also used by the handoff); False once the socket is gone."""
-        async with self.send_lock:
             try:
                 await self.websocket.send_json(frame)
             except (WebSocketDisconnect, RuntimeError):
-                return False
-        return True
+                return
 
 
 @router.websocket("/ws/chat")

