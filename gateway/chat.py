@@ -10,10 +10,12 @@ from pydantic import ValidationError
 from gateway import messages
 from gateway.conversations import new_conversation_id, text_direction
 from gateway.deps import Services
-from gateway.frames import CLIENT_FRAME, EndFrame, MessageFrame, StartFrame
+from gateway.frames import CLIENT_FRAME, EndFrame, MessageFrame, StartFrame, TypingFrame
+from gateway.handoff.user_side import UserHandoff
 from gateway.language import SUPPORTED
 from gateway.relay import BotUnavailable
 from gateway.safety_net import Signal, leads_with
+from gateway.security import origin_allowed
 from gateway.services import GatewayServices
 
 router = APIRouter(tags=["chat"])
@@ -32,16 +34,20 @@ class ChatSession:
         self.turns: asyncio.Queue[MessageFrame] = asyncio.Queue()
         self.conversation_id = ""
         self.language = services.settings.default_language
+        self.send_lock = asyncio.Lock()
+        self.handoff = UserHandoff(self, services.handoff)
 
     async def run(self) -> None:
         start = await self.receive_start()
         if start is None:
             return
         await self.open(start)
+        await self.handoff.resume()
         tasks = [
             asyncio.create_task(self.send_loop()),
             asyncio.create_task(self.turn_loop()),
             asyncio.create_task(self.receive_loop()),
+            asyncio.create_task(self.handoff.run()),
         ]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -49,6 +55,7 @@ class ChatSession:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self.handoff.disconnected()
 
     async def receive_start(self) -> StartFrame | None:
         try:
@@ -68,8 +75,9 @@ class ChatSession:
             self.language = await conversations.language(self.conversation_id) or self.language
         else:
             self.conversation_id = new_conversation_id()
-            if start.language in SUPPORTED_LANGUAGES:
-                self.language = start.language
+        # The widget's language picker reconnects with the chosen language.
+        if start.language in SUPPORTED_LANGUAGES:
+            self.language = start.language
         await conversations.save_language(self.conversation_id, self.language)
         await self.websocket.send_json(
             {
@@ -93,7 +101,10 @@ class ChatSession:
                 continue
             if isinstance(frame, MessageFrame):
                 await self.turns.put(frame)
+            elif isinstance(frame, TypingFrame):
+                await self.handoff.user_typing()
             elif isinstance(frame, EndFrame):
+                await self.handoff.forget()
                 await self.services.conversations.delete(self.conversation_id)
                 await self.websocket.close(code=1000)
                 return
@@ -112,6 +123,8 @@ class ChatSession:
         if len(text) > limit:
             self.queue_error("message_too_long", limit=limit)
             return
+        if await self.handoff.take_user_text(frame.id, text):
+            return  # a human holds the chat: the bot is paused
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
         await self.update_language(text)
         assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
@@ -127,6 +140,7 @@ class ChatSession:
             logger.warning("rasa unavailable: %s", type(error).__name__)
             self.queue_error("bot_unavailable")
             return
+        replies = await self.handoff.take_bot_replies(replies)
         await self.apply_bot_instructions(replies)
         for reply in replies:
             if reply.get("text"):
@@ -210,14 +224,25 @@ class ChatSession:
     async def send_loop(self) -> None:
         while True:
             frame = await self.outbox.get()
+            if not await self.send_now(frame):
+                return
+
+    async def send_now(self, frame: dict[str, Any]) -> bool:
+        """Write one frame now (also used by the handoff); False once the socket is gone."""
+        async with self.send_lock:
             try:
                 await self.websocket.send_json(frame)
             except (WebSocketDisconnect, RuntimeError):
-                return
+                return False
+        return True
 
 
 @router.websocket("/ws/chat")
 async def chat(websocket: WebSocket, services: Services) -> None:
     """One conversation with the widget."""
+    allowed = services.settings.allowed_origins
+    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), allowed):
+        await websocket.close(code=1008)
+        return
     await websocket.accept()
     await ChatSession(websocket, services).run()

