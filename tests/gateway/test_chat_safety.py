@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,14 +47,22 @@ def exchange(socket: WebSocketTestSession, text: str, count: int) -> list[dict[s
     return [socket.receive_json() for _ in range(count)]
 
 
+def end_chat(socket: WebSocketTestSession) -> None:
+    """End from the client and wait for the server's close, so the server-side session
+    has finished before the test client tears the connection down."""
+    socket.send_json({"type": "end"})
+    while socket.receive()["type"] != "websocket.close":
+        pass
+    time.sleep(0.2)
+
+
 @contextmanager
 def open_chat(client: TestClient, language: str) -> Iterator[WebSocketTestSession]:
     with client.websocket_connect("/ws/chat") as socket:
         socket.send_json({"type": "start", "language": language})
         assert socket.receive_json()["type"] == "ready"
         yield socket
-        # End the conversation from the client so the server side finishes cleanly.
-        socket.send_json({"type": "end"})
+        end_chat(socket)
 
 
 def test_put_112_first_when_bot_misunderstands(client: TestClient) -> None:

@@ -1,5 +1,6 @@
 """What browsers get from the gateway: headers, public files, websocket origins."""
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -8,6 +9,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
+from tests.gateway.test_chat_safety import end_chat
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,7 @@ def test_accept_chat_from_allowed_origin(client: TestClient, origin: str) -> Non
     with client.websocket_connect("/ws/chat", headers={"origin": origin}) as socket:
         socket.send_json({"type": "start", "language": "nl"})
         assert socket.receive_json()["type"] == "ready"
-        socket.send_json({"type": "end"})
+        end_chat(socket)
 
 
 def test_refuse_chat_from_other_site(client: TestClient) -> None:
@@ -58,10 +60,13 @@ def test_keep_conversation_but_switch_language_on_reconnect(client: TestClient) 
     with client.websocket_connect("/ws/chat") as socket:
         socket.send_json({"type": "start", "language": "nl"})
         conversation_id = socket.receive_json()["conversation_id"]
+        # Leave without ending; give the server a moment to finish its side.
+        socket.close(1000)
+        time.sleep(0.3)
     with client.websocket_connect("/ws/chat") as socket:
         socket.send_json({"type": "start", "language": "ar", "conversation_id": conversation_id})
         ready = socket.receive_json()
-        socket.send_json({"type": "end"})
+        end_chat(socket)
     assert ready["conversation_id"] == conversation_id
     assert (ready["language"], ready["dir"]) == ("ar", "rtl")
 
