@@ -32,12 +32,15 @@ def main() -> int:
             # An empty graph cache too: nothing reused from earlier trainings but embeddings.
             env["RASA_CACHE_DIRECTORY"] = str(Path(out) / "rasa-cache")
             started = time.monotonic()
-            subprocess.run(
-                [sys.executable, "-m", "rasa", "train", "--force", "--out", out],
-                cwd=REPO_ROOT / "bot", env=env, check=True,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            result = subprocess.run(
+                [sys.executable, "-m", "rasa", "train", "--force", "--out", out,
+                 "--config", "config.yml", "--domain", "domain", "--data", "data"],
+                cwd=REPO_ROOT / "bot", env=env, capture_output=True, text=True,
             )  # fmt: skip
             elapsed = time.monotonic() - started
+            if result.returncode != 0:
+                print(result.stdout[-2000:], result.stderr[-2000:])
+                return 1
     finally:
         if args.cold:
             CACHE.unlink(missing_ok=True)

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
+from websockets.sync.connection import Connection
 
 from tests.conftest import RunningStack
 
@@ -21,10 +22,16 @@ def ws_url(stack: RunningStack) -> str:
     return stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
 
 
-def turn(socket: ClientConnection, text: str) -> list[dict[str, Any]]:
-    """Send one message; return the bot frames that answer it."""
+def turn(socket: Connection, text: str) -> list[dict[str, Any]]:
+    """Send one message; return the bot frames that answer it.
+
+    Waits up to 60 s for the first bot frame (the machine may be busy), then collects
+    until the gateway has been quiet for 4 s.
+    """
     socket.send(json.dumps({"type": "message", "text": text, "id": "t"}))
-    frames = [json.loads(socket.recv(timeout=60))]
+    frames: list[dict[str, Any]] = []
+    while not any(f["type"] == "bot" for f in frames):
+        frames.append(json.loads(socket.recv(timeout=60)))
     while True:
         try:
             frames.append(json.loads(socket.recv(timeout=4)))
@@ -36,7 +43,7 @@ def texts(frames: list[dict[str, Any]]) -> str:
     return "\n".join(f["text"] for f in frames)
 
 
-def start(socket: ClientConnection) -> str:
+def start(socket: Connection) -> str:
     socket.send(json.dumps({"type": "start", "language": None}))
     ready = json.loads(socket.recv(timeout=10))
     assert ready["type"] == "ready"
