@@ -142,6 +142,15 @@ def read_me(admin: AdminDep) -> dict[str, Any]:
     return {"username": admin.name, "role": admin.user.role, "csrf_token": admin.csrf_token}
 
 
+@router.get("/accounts")
+def read_accounts(session: SessionDep, _: AdminRoleDep) -> Any:
+    """All accounts with their roles (admins only; never a password hash)."""
+    return [
+        {"id": u.id, "username": u.username, "role": u.role, "active": u.active}
+        for u in session.scalars(select(AdminUser).order_by(AdminUser.username))
+    ]
+
+
 @router.post("/accounts", status_code=201)
 def create_account(body: AccountCreate, session: SessionDep, admin: AdminRoleDep) -> Any:
     """Create an admin or editor account (admins only)."""
@@ -218,6 +227,19 @@ def _check_sources(session: SessionDep, ids: list[str] | None) -> None:
         raise ApiError(422, "unknown_source", f"unknown source ids: {', '.join(unknown)}")
 
 
+def _check_regions(directory: Any, vt_codes: list[str]) -> None:
+    unknown = [c for c in vt_codes if c not in directory.geo.vt_names]
+    if unknown:
+        raise ApiError(422, "unknown_region", f"unknown Veilig Thuis regions: {', '.join(unknown)}")
+
+
+@router.get("/regions")
+def read_regions(directory: DirectoryDep, _: AdminDep) -> Any:
+    """The Veilig Thuis regions a service area can name."""
+    names = sorted(directory.geo.vt_names.items())
+    return [{"vt_code": code, "name": name} for code, name in names]
+
+
 @router.patch("/services/{service_id}")
 def update_service(
     service_id: str,
@@ -239,15 +261,23 @@ def update_service(
 def create_service(
     body: ServiceCreate, session: SessionDep, directory: DirectoryDep, admin: AdminDep
 ) -> Any:
-    """Create a service (phones and regions are then proposed for approval)."""
+    """Create a service; its phone and regions are proposed for approval (all or nothing)."""
     org = session.get(Organization, body.organization_id)
     if org is None:
         raise ApiError(422, "unknown_organization", "no organization with that id")
     _check_sources(session, body.sources)
-    data = body.model_dump(exclude={"organization_id"})
+    _check_regions(directory, body.vt_codes)
+    data = body.model_dump(exclude={"organization_id", "phone", "vt_codes"})
     svc = changes.create_service(session, org, data, admin.name)
+    pending = []
+    if body.phone is not None:
+        pending.append(changes.propose_new_phone(session, svc, body.phone.model_dump(), admin.name))
+    if body.vt_codes:
+        pending.append(changes.propose_areas(session, svc, body.vt_codes, admin.name))
     _committed(session, directory)
-    return service_public(_service_or_404(session, svc.id))
+    result = service_public(_service_or_404(session, svc.id))
+    result["pending"] = [_pending_json(c) for c in pending if c is not None]
+    return result
 
 
 @router.post("/services/{service_id}/retire")
@@ -308,9 +338,7 @@ def update_areas(
 ) -> Any:
     """Propose new Veilig Thuis regions for a service (served after approval)."""
     svc = _service_or_404(session, service_id)
-    unknown = [c for c in body.vt_codes if c not in directory.geo.vt_names]
-    if unknown:
-        raise ApiError(422, "unknown_region", f"unknown Veilig Thuis regions: {', '.join(unknown)}")
+    _check_regions(directory, body.vt_codes)
     pending = changes.propose_areas(session, svc, body.vt_codes, admin.name)
     _committed(session, directory)
     return {"pending": _pending_json(pending) if pending else None}

@@ -53,6 +53,12 @@ class ServiceUpdate(Strict):
     rank: Annotated[int, Field(ge=0, le=1000)] | None = None
 
 
+class PhoneCreate(Strict):
+    number: Annotated[str, Field(pattern=PHONE_PATTERN)]
+    cost: PlainText | None = None
+    hours: PlainText | None = None
+
+
 class ServiceCreate(Strict):
     organization_id: str
     key: Annotated[str, Field(pattern=KEY_PATTERN)]
@@ -66,6 +72,9 @@ class ServiceCreate(Strict):
     sources: list[SourceId] = []
     unconfirmed: list[Annotated[str, Field(max_length=40)]] = []
     rank: Annotated[int, Field(ge=0, le=1000)] = 100
+    # Proposed in the same transaction; both wait for a second admin (four-eyes).
+    phone: PhoneCreate | None = None
+    vt_codes: Annotated[list[VtCode], Field(max_length=30)] = []
 
 
 class PhoneUpdate(Strict):
@@ -74,12 +83,6 @@ class PhoneUpdate(Strict):
     hours: PlainText | None = None
     description: PlainText | None = None
     unconfirmed: list[Annotated[str, Field(max_length=40)]] | None = None
-
-
-class PhoneCreate(Strict):
-    number: Annotated[str, Field(pattern=PHONE_PATTERN)]
-    cost: PlainText | None = None
-    hours: PlainText | None = None
 
 
 class AreasUpdate(Strict):

@@ -11,10 +11,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORDS = {"alice": "alice-password-1", "bob": "bob-password-12"}
@@ -74,9 +75,15 @@ def admin_page(browser: Browser, directory_url: str) -> Iterator[Page]:
         "request",
         lambda r: outside.append(r.url) if not r.url.startswith(directory_url) else None,
     )
+    blocked: list[str] = []  # the strict CSP refusing something the page tried to run or load
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
     assert outside == [], f"requests to other origins: {outside}"
+    assert blocked == [], f"CSP violations: {blocked}"
 
 
 def _log_in(page: Page, name: str) -> None:
@@ -154,10 +161,12 @@ def test_admin_bad_csv_import_refused_with_lines(admin_page: Page, directory_url
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    page.set_input_files(
-        "#import-file",
-        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": out.getvalue().encode()}],
-    )
+    bad_csv: FilePayload = {
+        "name": "bad.csv",
+        "mimeType": "text/csv",
+        "buffer": out.getvalue().encode(),
+    }
+    page.set_input_files("#import-file", files=[bad_csv])
     page.click("#import-check")
     errors = page.locator("#import-errors li")
     expect(errors.filter(has_text="line 4: phone_1_number")).to_have_count(1)
@@ -167,3 +176,116 @@ def test_admin_bad_csv_import_refused_with_lines(admin_page: Page, directory_url
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     after = httpx.get(f"{directory_url}/api/v1/admin/export.csv", cookies=cookies).text
     assert after == exported
+
+
+def _served(url: str, service_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"{url}/api/v1/services/{service_id}").json()
+    return body
+
+
+def _routed_ids(url: str, postcode: str) -> list[str]:
+    body = httpx.get(f"{url}/api/v1/route", params={"postcode": postcode}).json()
+    return [s["id"] for s in body["services"]]
+
+
+def test_admin_create_service_and_propose_region(admin_page: Page, directory_url: str) -> None:
+    page = admin_page
+    _log_in(page, "alice")
+    page.click("nav [data-tab=create]")
+
+    # Organisation, filled by label (every field has one); the name is shown as text.
+    org_form = page.locator("#org-form")
+    org_form.get_by_label("Name", exact=True).fill("Steunpunt <Test> & Co")
+    org_form.get_by_label("Key").fill("steunpunt-test")
+    org_form.get_by_label("Website").fill("https://example.org")
+    org_form.get_by_role("button", name="Create organisation").click()
+    expect(page.locator("#create-error")).to_contain_text("must not contain < or >")
+    org_form.get_by_label("Name", exact=True).fill("Steunpunt Test & Co")
+    org_form.get_by_role("button", name="Create organisation").click()
+    expect(page.locator("#status")).to_have_text("Organisation Steunpunt Test & Co created.")
+    expect(page.locator("#svc-org option:checked")).to_have_text("Steunpunt Test & Co")
+
+    # Service with web, phone and a service area; submitted with the keyboard.
+    form = page.locator("#service-form")
+    form.get_by_label("Name", exact=True).fill("Steunpunt Test lijn")
+    form.get_by_label("Key").fill("steunpunt-test-lijn")
+    form.get_by_label("Kind").select_option("helpline")
+    form.get_by_label("Website").fill("https://example.org/hulp")
+    form.get_by_label("Phone number").fill("030-1234567")
+    region = page.locator("#svc-areas").get_by_label("VT20 Utrecht")
+    region.focus()
+    page.keyboard.press("Space")
+    expect(region).to_be_checked()
+    form.get_by_label("Phone number").press("Enter")
+    expect(page.locator("#status")).to_contain_text(
+        "Service Steunpunt Test lijn created; phone_add:030-1234567, areas waiting for a second"
+    )
+
+    page.click("nav [data-tab=services]")
+    page.fill("#search", "Steunpunt Test")
+    row = page.locator("#service-table tbody tr", has_text="Steunpunt Test lijn")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(5)).to_have_text("2")
+    service_id = row.get_attribute("data-service-id")
+    assert service_id
+    served = _served(directory_url, service_id)
+    assert served["web"] == "https://example.org/hulp"
+    assert served["phones"] == [] and served["areas"] == []
+
+    # Region change of an existing service: proposed, shown pending, old regions served.
+    page.fill("#search", "Veilig Thuis Utrecht")
+    page.locator("#service-table tbody tr", has_text="Veilig Thuis Utrecht").click()
+    expect(page.locator("#detail-name")).to_have_text("Veilig Thuis Utrecht")
+    vt_utrecht = page.locator("#service-table tbody tr").first.get_attribute("data-service-id")
+    assert vt_utrecht
+    page.locator("#areas-choices").get_by_label("VT07 Gooi en Vechtstreek").check()
+    page.get_by_role("button", name="Propose regions").click()
+    expect(page.locator("#status")).to_contain_text(
+        "Proposed regions VT07, VT20; waiting for a second administrator."
+    )
+    expect(page.locator("#detail-pending li")).to_contain_text('areas: ["VT20"] → ["VT07", "VT20"]')
+    page.click("nav [data-tab=pending]")
+    pending = page.locator("#pending-table tbody tr")
+    expect(pending).to_have_count(3)
+    expect(pending.filter(has_text="Veilig Thuis Utrecht").filter(has_text="areas")).to_have_count(
+        1
+    )
+    assert vt_utrecht not in _routed_ids(directory_url, "1211")  # Hilversum is VT07
+
+    # A second administrator approves; the new service and region are served.
+    page.click("#logout")
+    _log_in(page, "bob")
+    page.click("nav [data-tab=pending]")
+    for left in (2, 1, 0):
+        page.locator("#pending-table tbody tr").first.get_by_role("button", name="Approve").click()
+        expect(page.locator("#pending-table tbody tr")).to_have_count(left)
+    expect(page.locator("#status")).to_contain_text("Approved")
+    served = _served(directory_url, service_id)
+    assert [p["number"] for p in served["phones"]] == ["030-1234567"]
+    assert [a["vt_code"] for a in served["areas"]] == ["VT20"]
+    assert service_id in _routed_ids(directory_url, "3511")
+    assert vt_utrecht in _routed_ids(directory_url, "1211")
+
+
+def test_admin_creates_editor_account(admin_page: Page, directory_url: str) -> None:
+    page = admin_page
+    _log_in(page, "alice")
+    page.click("nav [data-tab=accounts]")
+    expect(page.locator("#account-table tbody tr")).to_have_count(2)
+    account_form = page.locator("#account-form")
+    account_form.get_by_label("Username").fill("carol")
+    account_form.get_by_label("Password (at least 12 characters)").fill("carol-password-1")
+    account_form.get_by_label("Role").select_option("editor")
+    account_form.get_by_role("button", name="Create account").click()
+    expect(page.locator("#status")).to_have_text("Account carol (editor) created.")
+    expect(page.locator("#account-table tbody tr", has_text="carol")).to_contain_text("editor")
+
+    page.click("#logout")
+    page.fill("#username", "carol")
+    page.fill("#password", "carol-password-1")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#who-name")).to_have_text("carol (editor)")
+    expect(page.locator("nav [data-tab=accounts]")).to_be_hidden()
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    listing = httpx.get(f"{directory_url}/api/v1/admin/accounts", cookies=cookies)
+    assert listing.status_code == 403

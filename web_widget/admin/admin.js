@@ -2,7 +2,7 @@
 // same-origin fetch with the session cookie and the X-CSRF-Token header on changes.
 
 const API = "/api/v1/admin";
-const state = { csrf: null, me: null, selected: null, importText: null };
+const state = { csrf: null, me: null, selected: null, importText: null, regions: [] };
 const $ = (id) => document.getElementById(id);
 
 function say(text) {
@@ -51,8 +51,71 @@ function showApp(me) {
   $("app-view").hidden = false;
   $("who").hidden = false;
   $("who-name").textContent = `${me.username} (${me.role})`;
+  $("nav-accounts").hidden = me.role !== "admin";
   loadServices();
   loadPending();
+  loadCreateChoices().catch((e) => say(`Could not load organisations or regions: ${e.message}`));
+  if (me.role === "admin") loadAccounts().catch((e) => say(`Could not load accounts: ${e.message}`));
+}
+
+// A checkbox per Veilig Thuis region, labelled by code and name (text only).
+function renderRegionChoices(box, prefix, checked) {
+  box.replaceChildren();
+  for (const region of state.regions) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.value = region.vt_code;
+    input.id = `${prefix}-${region.vt_code}`;
+    input.checked = checked.has(region.vt_code);
+    label.htmlFor = input.id;
+    label.append(input, ` ${region.vt_code} ${region.name}`);
+    box.append(label);
+  }
+}
+
+function checkedRegions(box) {
+  return [...box.querySelectorAll("input[type=checkbox]:checked")].map((i) => i.value);
+}
+
+async function loadCreateChoices() {
+  const [orgs, regions] = await Promise.all([
+    call("GET", `${API}/organizations`),
+    call("GET", `${API}/regions`),
+  ]);
+  state.regions = regions;
+  const select = $("svc-org");
+  const previous = select.value;
+  select.replaceChildren();
+  for (const org of orgs.filter((o) => !o.retired)) {
+    const option = document.createElement("option");
+    option.value = org.id;
+    option.textContent = org.confidential_sites ? `${org.name} (confidential sites)` : org.name;
+    select.append(option);
+  }
+  if (previous) select.value = previous;
+  renderRegionChoices($("svc-areas"), "svc-area", new Set(checkedRegions($("svc-areas"))));
+}
+
+async function loadAccounts() {
+  const accounts = await call("GET", `${API}/accounts`);
+  const body = $("account-table").tBodies[0];
+  body.replaceChildren();
+  for (const account of accounts) {
+    const row = document.createElement("tr");
+    [account.username, account.role, account.active ? "yes" : "no"].forEach((t) => cell(row, t));
+    body.append(row);
+  }
+}
+
+// The API's message already names each bad field ("phone.number: ..."); shown as text.
+function errorText(e) {
+  return e.message;
+}
+
+function optional(value) {
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
 }
 
 function showLogin() {
@@ -94,7 +157,9 @@ async function openService(id) {
   $("detail-meta").textContent =
     `${svc.kind} · ${svc.organization.name} · ${svc.status} · last verified ${svc.last_verified || "never"}`;
   $("detail-unconfirmed").textContent = svc.unconfirmed.join(", ") || "nothing";
-  $("detail-regions").textContent = svc.national ? "national" : svc.areas.map((a) => a.name).join(", ");
+  $("detail-regions").textContent =
+    (svc.national ? "national" : svc.areas.map((a) => a.name).join(", ")) || "none";
+  renderRegionChoices($("areas-choices"), "area", new Set(svc.areas.map((a) => a.vt_code)));
   $("detail-note").value = svc.note;
   const phones = $("detail-phones");
   phones.replaceChildren();
@@ -244,6 +309,73 @@ function wire() {
     await call("POST", `${API}/services/${state.selected.id}/retire`);
     say("Service retired.");
     await refresh();
+  });
+  $("areas-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const codes = checkedRegions($("areas-choices"));
+    try {
+      const result = await call("PUT", `${API}/services/${state.selected.id}/areas`, { vt_codes: codes });
+      say(result.pending ? `Proposed regions ${codes.join(", ") || "none"}; waiting for a second administrator.`
+        : "No change.");
+      await refresh();
+    } catch (e) { say(`Not saved: ${errorText(e)}`); }
+  });
+  $("org-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("create-error").textContent = "";
+    const body = {
+      name: $("org-name").value.trim(),
+      key: $("org-key").value.trim(),
+      confidential_sites: $("org-confidential").checked,
+    };
+    const website = optional($("org-website").value);
+    if (website) body.website = website;
+    try {
+      const org = await call("POST", `${API}/organizations`, body);
+      $("org-form").reset();
+      await loadCreateChoices();
+      $("svc-org").value = org.id;
+      say(`Organisation ${org.name} created.`);
+    } catch (e) { $("create-error").textContent = `Organisation not created: ${errorText(e)}`; }
+  });
+  $("service-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("create-error").textContent = "";
+    const body = {
+      organization_id: $("svc-org").value,
+      key: $("svc-key").value.trim(),
+      kind: $("svc-kind").value,
+      name: $("svc-name").value.trim(),
+      description: $("svc-description").value.trim(),
+      national: $("svc-national").checked,
+      vt_codes: checkedRegions($("svc-areas")),
+    };
+    const url = optional($("svc-url").value);
+    if (url) body.url = url;
+    const phone = optional($("svc-phone").value);
+    if (phone) body.phone = { number: phone };
+    try {
+      const svc = await call("POST", `${API}/services`, body);
+      $("service-form").reset();
+      renderRegionChoices($("svc-areas"), "svc-area", new Set());
+      say(`Service ${svc.name} created` +
+        (svc.pending.length ? `; ${svc.pending.map((c) => c.field).join(", ")} waiting for a second administrator.` : "."));
+      await refresh();
+    } catch (e) { $("create-error").textContent = `Service not created: ${errorText(e)}`; }
+  });
+  $("account-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("account-error").textContent = "";
+    try {
+      const account = await call("POST", `${API}/accounts`, {
+        username: $("acc-username").value.trim(),
+        password: $("acc-password").value,
+        role: $("acc-role").value,
+      });
+      $("account-form").reset();
+      say(`Account ${account.username} (${account.role}) created.`);
+      await loadAccounts();
+    } catch (e) { $("account-error").textContent = `Account not created: ${errorText(e)}`; }
   });
   for (const b of document.querySelectorAll("nav [data-tab]")) {
     b.addEventListener("click", () => showTab(b.dataset.tab));
