@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +17,23 @@ from services_directory.models import (
     Service,
     ServiceAtLocation,
 )
+
+# Schedules are not stored rows (a phone's hours text); their ids derive from the phone's.
+_SCHEDULE_NS = uuid.UUID("5b0c3f8e-2a61-4c1e-9d4f-6a1f3e2b7c90")
+
+
+def _schedule_id(phone_id: str) -> str:
+    return str(uuid.uuid5(_SCHEDULE_NS, f"schedule:{phone_id}"))
+
+
+def _org_description(org: Organization, service_names: list[str]) -> tuple[str, bool]:
+    """HSDS requires a description; where the data has none, list the organisation's
+    services (derived, not invented) and say so."""
+    if org.description.strip():
+        return org.description, False
+    if service_names:
+        return "Services: " + "; ".join(service_names), True
+    return org.name, True
 
 
 def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, Any]:
@@ -53,7 +71,17 @@ def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, A
                         "number": p.number,
                         "type": p.type,
                         "description": "; ".join(x for x in (p.description, p.cost or "") if x),
-                        "schedules": [{"description": p.hours}] if p.hours else [],
+                        "schedules": (
+                            [
+                                {
+                                    "id": _schedule_id(p.id),
+                                    "service_id": svc.id,
+                                    "description": p.hours,
+                                }
+                            ]
+                            if p.hours
+                            else []
+                        ),
                     }
                     for p in svc.phones
                 ],
@@ -69,19 +97,26 @@ def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, A
                 "x_sources": list(svc.sources),
             }
         )
-    body: dict[str, Any] = {
-        "standard": "Open Referral HSDS 3.0",
-        "attribution": list(ATTRIBUTION),
-        "organizations": [
+    names_by_org: dict[str, list[str]] = {}
+    for svc in services:
+        names_by_org.setdefault(svc.organization_id, []).append(svc.name)
+    org_rows = []
+    for o in orgs:
+        description, derived = _org_description(o, names_by_org.get(o.id, []))
+        org_rows.append(
             {
                 "id": o.id,
                 "name": o.name,
-                "description": o.description,
+                "description": description,
                 "website": o.website,
                 "x_sources": list(o.sources),
+                "x_description_derived": derived,
             }
-            for o in orgs
-        ],
+        )
+    body: dict[str, Any] = {
+        "standard": "Open Referral HSDS 3.0",
+        "attribution": list(ATTRIBUTION),
+        "organizations": org_rows,
         "services": service_rows,
         "locations": [
             {
