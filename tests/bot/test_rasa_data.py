@@ -8,6 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from stack.training import ensure_model
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOT_DIR = REPO_ROOT / "bot"
 BOT_PYTHON = REPO_ROOT / ".venv-bot" / "bin" / "python"
@@ -50,3 +52,17 @@ def test_train_core_without_contradictions(tmp_path: Path) -> None:
     assert result.returncode == 0, output[-3000:]
     assert "Contradicting rules or stories found" not in output
     assert (tmp_path / "core.tar.gz").exists()
+
+
+def test_pass_conversation_stories(tmp_path: Path) -> None:
+    """tests/conversations/<topic>/user_<does_x>.yml against the trained model (Rasa's own
+    `rasa test core`, failing on any prediction error)."""
+    model = ensure_model(BOT_PYTHON, tmp_path / "train.log")
+    stories = REPO_ROOT / "tests" / "conversations"
+    result = rasa(
+        "test", "core", "--model", str(model), "--stories", str(stories),
+        "--out", str(tmp_path / "results"), "--fail-on-prediction-errors",
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "Finished evaluation" in output or "Evaluation Results" in output, output[-2000:]
