@@ -12,9 +12,11 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from gateway.conversations import rasa_tracker_key, state_key
 from gateway.handoff import keys
 
-MAX_ENTRIES = 2000  # a handoff conversation is far shorter; this bounds a runaway one
+MAX_ENTRIES = 2000
+NOT_HOLDER = "!"  # a handoff conversation is far shorter; this bounds a runaway one
 WIDGET_CONSUMER = "widget"
 
 
@@ -39,12 +41,19 @@ class LogEntry:
 
 # Appends once per client message id, so a client may resend after a lost ack.
 APPEND_ONCE = """
+if ARGV[4] ~= '' then
+  -- A staff message: only the counsellor holding the active handoff may append.
+  local state = redis.call('HMGET', KEYS[3], 'state', 'staff')
+  if state[1] ~= 'active' or state[2] ~= ARGV[4] then return '!' end
+end
 if ARGV[1] ~= '' then
   if redis.call('HSETNX', KEYS[2], ARGV[1], '1') == 0 then return '' end
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 5))
+-- A message keeps the whole conversation alive: stream, handoff record, gateway state.
+for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return id
 """
@@ -57,14 +66,31 @@ class HandoffLog:
         self._append_once = redis.register_script(APPEND_ONCE)
 
     async def append_message(
-        self, conversation_id: str, kind: str, text: str, client_id: str | None
+        self,
+        conversation_id: str,
+        kind: str,
+        text: str,
+        client_id: str | None,
+        holder: str = "",
     ) -> str:
         """A user or staff message; "" when this client id was already taken (a resend)
-        or the handoff is gone."""
+        or the handoff is gone; NOT_HOLDER when `holder` does not hold the handoff."""
         fields = ["kind", kind, "at", f"{time.time():.3f}", "text", text]
         entry_id = await self._append_once(
-            keys=[keys.log(conversation_id), keys.client_ids(conversation_id)],
-            args=[f"{kind}:{client_id}" if client_id else "", self._ttl, MAX_ENTRIES, *fields],
+            keys=[
+                keys.log(conversation_id),
+                keys.client_ids(conversation_id),
+                keys.handoff(conversation_id),
+                state_key(conversation_id),
+                rasa_tracker_key(conversation_id),
+            ],
+            args=[
+                f"{kind}:{client_id}" if client_id else "",
+                self._ttl,
+                MAX_ENTRIES,
+                holder,
+                *fields,
+            ],
         )
         return str(entry_id or "")
 
@@ -108,8 +134,22 @@ class HandoffLog:
             if fields  # a trimmed pending entry comes back without fields
         ]
 
-    async def ack_for_user(self, conversation_id: str, entry_id: str) -> None:
-        await self._redis.xack(keys.log(conversation_id), keys.WIDGET_GROUP, entry_id)
+    async def rewind_for_user(self, conversation_id: str, after: str) -> None:
+        """The widget says what it last showed: deliver everything after that again,
+        even entries written to a socket that died before the widget read them."""
+        key = keys.log(conversation_id)
+        try:
+            pending = await self._redis.xpending_range(
+                key, keys.WIDGET_GROUP, min="-", max="+", count=10_000
+            )
+            if pending:
+                await self._redis.xack(key, keys.WIDGET_GROUP, *[p["message_id"] for p in pending])
+            await self._redis.xgroup_setid(key, keys.WIDGET_GROUP, after)
+        except ResponseError:
+            return  # no such stream or group, or an id from another stream: nothing to do
+
+    async def ack_for_user(self, conversation_id: str, *entry_ids: str) -> None:
+        await self._redis.xack(keys.log(conversation_id), keys.WIDGET_GROUP, *entry_ids)
 
     async def read_after(
         self, cursors: dict[str, str], block_ms: int

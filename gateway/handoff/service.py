@@ -23,6 +23,9 @@ from gateway.settings import GatewaySettings
 
 logger = logging.getLogger(__name__)
 DEFAULT_MINUTES_PER_PLACE = 5
+# Every connection in a handoff holds a blocking stream read and, while waiting, a pub/sub
+# subscription; redis-py 8 caps a pool low by default and fails fast beyond it.
+REDIS_MAX_CONNECTIONS = 5000
 
 
 class HandoffService:
@@ -48,7 +51,10 @@ class HandoffService:
     @classmethod
     def from_settings(cls, settings: GatewaySettings, http: httpx.AsyncClient) -> "HandoffService":
         # Its own client: the handoff works with text, the rest of the gateway with bytes.
-        return cls(settings, Redis.from_url(settings.redis_url, decode_responses=True), http)
+        redis = Redis.from_url(
+            settings.redis_url, decode_responses=True, max_connections=REDIS_MAX_CONNECTIONS
+        )
+        return cls(settings, redis, http)
 
     async def aclose(self) -> None:
         await self.redis.aclose()

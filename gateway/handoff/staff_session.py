@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from gateway.conversations import text_direction
 from gateway.handoff import texts
-from gateway.handoff.log import LogEntry
+from gateway.handoff.log import NOT_HOLDER, LogEntry
 from gateway.handoff.presence import StaffPresence
 from gateway.handoff.service import HandoffService
 from gateway.handoff.staff_frames import (
@@ -245,13 +245,12 @@ class StaffSession:
         if len(text) > self.max_chars:
             self.error("message_too_long", frame.id, limit=self.max_chars)
             return
-        handoff = await self.service.store.get(frame.conversation_id)
-        holds = handoff is not None and handoff.state == HandoffState.ACTIVE
-        if not holds or handoff is None or handoff.staff != self.username:
+        appended = await self.service.log.append_message(
+            frame.conversation_id, "staff", text, frame.id, holder=self.username
+        )
+        if appended == NOT_HOLDER:
             self.error("not_holder", frame.id)
             return
-        await self.service.log.append_message(frame.conversation_id, "staff", text, frame.id)
-        await self.service.touch(frame.conversation_id)
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
 
     async def transfer(self, frame: TransferFrame) -> None:

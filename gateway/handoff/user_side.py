@@ -8,6 +8,7 @@ id so the widget can drop the rare repeat (docs/protocol.md).
 
 import asyncio
 import logging
+import re
 from typing import Any, Protocol
 
 from redis.exceptions import RedisError
@@ -20,7 +21,9 @@ from gateway.handoff.store import HandoffState
 
 logger = logging.getLogger(__name__)
 CANCEL_PAYLOAD = "/handoff_cancel"
-READ_BLOCK_MS = 5000
+STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+# Below redis-py's default 5 s socket timeout, so a quiet stream is not an error.
+READ_BLOCK_MS = 2000
 WAIT_REFRESH_SECONDS = 30.0
 
 
@@ -47,11 +50,14 @@ class UserHandoff:
 
     # ---- hooks called by ChatSession ---------------------------------------------------
 
-    async def resume(self) -> None:
-        """After `ready`: continue a handoff this conversation already has."""
+    async def resume(self, after: str | None = None) -> None:
+        """After `ready`: continue a handoff this conversation already has; `after` is the
+        last entry id the widget showed (from its `start` frame)."""
         handoff = await self.service.store.get(self.conversation_id)
         if handoff is None:
             return
+        if after and STREAM_ID.match(after):
+            await self.service.log.rewind_for_user(self.conversation_id, after)
         self.engaged.set()
         if handoff.state == HandoffState.ACTIVE:
             await self.service.events.publish(
@@ -86,7 +92,6 @@ class UserHandoff:
         await self.service.log.append_message(self.conversation_id, "user", text, message_id)
         # Acknowledged only once the message is in Redis: an ack means it will arrive.
         self.chat.outbox.put_nowait({"type": "ack", "id": message_id})
-        await self.service.touch(self.conversation_id)
         return True
 
     async def user_typing(self) -> None:
@@ -168,15 +173,22 @@ class UserHandoff:
         log = self.service.log
         entries = await log.read_for_user(self.conversation_id, pending=True, block_ms=0)
         while entries is not None:
-            for entry in entries:
-                frame = self.user_frame(entry)
-                async with self.sending:
-                    if frame is not None and not await self.chat.send_now(frame):
-                        return  # the socket is gone: the entry stays pending for the next one
-                await log.ack_for_user(self.conversation_id, entry.id)
-                if entry.code == "handoff_closed":
-                    await self.finish()
-                    return
+            sent: list[str] = []
+            try:
+                for entry in entries:
+                    frame = self.user_frame(entry)
+                    async with self.sending:
+                        if frame is not None and not await self.chat.send_now(frame):
+                            return  # the socket is gone: the rest stays pending for the next one
+                    sent.append(entry.id)
+                    if entry.code == "handoff_closed":
+                        await log.ack_for_user(self.conversation_id, *sent)
+                        sent.clear()
+                        await self.finish()
+                        return
+            finally:
+                if sent:  # acknowledged only once written to the websocket
+                    await log.ack_for_user(self.conversation_id, *sent)
             entries = await log.read_for_user(
                 self.conversation_id, pending=False, block_ms=READ_BLOCK_MS
             )

@@ -84,9 +84,9 @@ class FrameReader:
     def __init__(self) -> None:
         self.frames: list[Frame] = []
 
-    def wait_for(self, test: Callable[[Frame], bool], timeout: float = 30) -> Frame:
-        """The first unseen... any received frame passing `test` (kept frames included)."""
-        for frame in self.frames:
+    def wait_for(self, test: Callable[[Frame], bool], timeout: float = 30, since: int = 0) -> Frame:
+        """The first frame from index `since` on passing `test`, reading more as needed."""
+        for frame in self.frames[since:]:
             if test(frame):
                 return frame
         deadline = time.monotonic() + timeout
@@ -123,9 +123,15 @@ class UserClient(FrameReader):
 
     def connect(self) -> None:
         self.socket = connect(ws_url(self.stack, "/ws/chat"), open_timeout=20)
-        self.send(
-            {"type": "start", "language": self.language, "conversation_id": self.conversation_id}
-        )
+        start: Frame = {
+            "type": "start",
+            "language": self.language,
+            "conversation_id": self.conversation_id,
+        }
+        shown = [f["id"] for f in self.frames if f["type"] in ("staff", "status") and "id" in f]
+        if shown:  # like the widget: the last handoff entry it showed
+            start["after"] = shown[-1]
+        self.send(start)
         ready = json.loads(self.socket.recv(timeout=20))
         assert ready["type"] == "ready", ready
         self.conversation_id = ready["conversation_id"]
@@ -160,8 +166,9 @@ class StaffClient(FrameReader):
             additional_headers={"Cookie": f"hw_staff_session={self.cookie}"},
             open_timeout=20,
         )
+        known = len(self.frames)
         self.send({"type": "hello", "cursors": self.cursors})
-        self.wait_for(lambda f: f["type"] == "welcome")
+        self.wait_for(lambda f: f["type"] == "welcome", since=known)
 
     def claim(self, conversation_id: str) -> None:
         self.send({"type": "claim", "conversation_id": conversation_id})
