@@ -42,7 +42,7 @@ class ChatSession:
         if start is None:
             return
         await self.open(start)
-        await self.handoff.resume()
+        await self.handoff.resume(start.after)
         tasks = [
             asyncio.create_task(self.send_loop()),
             asyncio.create_task(self.turn_loop()),

@@ -13,6 +13,8 @@ class StartFrame(Frame):
     type: Literal["start"]
     language: str | None = Field(default=None, max_length=8)
     conversation_id: str | None = Field(default=None, max_length=64)
+    # The last handoff entry id the widget showed (docs/protocol.md), on a reconnect.
+    after: str | None = Field(default=None, max_length=32)
 
 
 class MessageFrame(Frame):
