@@ -76,6 +76,8 @@ def uvicorn_argv(settings: StackSettings, factory: str, port: int) -> list[str]:
         str(settings.app_python), "-m", "uvicorn", "--factory", factory,
         "--host", settings.host, "--port", str(port),
         "--no-access-log", "--log-level", "warning",
+        # Open websockets (handoffs) must not hold a stop or restart for long.
+        "--timeout-graceful-shutdown", "5",
     ]  # fmt: skip
 
 
