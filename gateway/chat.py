@@ -123,11 +123,14 @@ class ChatSession:
         if len(text) > limit:
             self.queue_error("message_too_long", limit=limit)
             return
+        assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
         if await self.handoff.take_user_text(frame.id, text):
-            return  # a human holds the chat: the bot is paused
+            # A human holds the chat and the bot is paused; 112 still comes first.
+            if assessment.signal:
+                self.outbox.put_nowait(self.safety_frame(assessment.signal))
+            return
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
         await self.update_language(text)
-        assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
         bot_turn = asyncio.create_task(
             self.services.relay.send(self.conversation_id, text, self.language)
         )
@@ -155,16 +158,17 @@ class ChatSession:
         done, _ = await asyncio.wait({bot_turn}, timeout=wait)
         if done and not bot_turn.exception() and leads_with(bot_turn.result(), signal):
             return
+        self.outbox.put_nowait(self.safety_frame(signal))
+
+    def safety_frame(self, signal: Signal) -> dict[str, Any]:
         key = "danger_first_line" if signal is Signal.DANGER else "suicide_first_line"
-        self.outbox.put_nowait(
-            {
-                "type": "bot",
-                "text": messages.text(key, self.language),
-                "language": self.language,
-                "dir": text_direction(self.language),
-                "safety": signal.value,
-            }
-        )
+        return {
+            "type": "bot",
+            "text": messages.text(key, self.language),
+            "language": self.language,
+            "dir": text_direction(self.language),
+            "safety": signal.value,
+        }
 
     async def apply_bot_instructions(self, replies: list[dict[str, Any]]) -> None:
         """Rasa's custom payloads: an explicit language switch asked by the user."""
