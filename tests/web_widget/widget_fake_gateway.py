@@ -51,6 +51,16 @@ class GatewayScript:
     refuse_connections: bool = False
     sockets: set[WebSocket] = field(default_factory=set)
     loop: asyncio.AbstractEventLoop | None = None
+    # Handoff stream entries (staff/status frames with an `id`) sent so far, in order.
+    handoff_log: list[dict[str, Any]] = field(default_factory=list)
+    # Message ids that were once left unacknowledged (the "noack" script).
+    unacked: set[str] = field(default_factory=set)
+
+    def entry(self, frame: dict[str, Any]) -> dict[str, Any]:
+        """Give a frame the next stream entry id and keep it in the handoff log."""
+        frame = {**frame, "id": f"{1764331200000 + len(self.handoff_log)}-0"}
+        self.handoff_log.append(frame)
+        return frame
 
     def frames_of(self, kind: str) -> list[dict[str, Any]]:
         return [f for f in self.frames if f.get("type") == kind]
@@ -135,6 +145,48 @@ def _reply_frames(text: str, language: str) -> list[dict[str, Any]]:
     return [{"type": "bot", "text": reply, "language": language, "dir": direction}]
 
 
+def _handoff_frames(script: GatewayScript, text: str) -> list[dict[str, Any]] | None:
+    """Scripted handoff replies (docs/protocol.md, handoff status codes); None if not one."""
+    staff = {"type": "staff", "text": "Hallo, ik ben een hulpverlener.", "language": "nl"}
+    if text == "staff-drop":
+        return [
+            script.entry({"type": "status", "code": "handoff_joined"}),
+            script.entry({**staff, "dir": "ltr"}),
+        ]
+    if text == "transfer":
+        return [
+            script.entry({"type": "status", "code": "handoff_joined"}),
+            script.entry({"type": "status", "code": "handoff_transferred"}),
+        ]
+    if text == "cancel":
+        return [
+            {"type": "status", "code": "handoff_waiting", "position": 1, "wait_minutes": 5},
+            {"type": "status", "code": "handoff_cancelled"},
+        ]
+    if text == "unavailable":
+        return [
+            {
+                "type": "bot",
+                "text": "In gevaar: bel 112. Veilig Thuis: 0800-2000.",
+                "language": "nl",
+                "dir": "ltr",
+            },
+            {"type": "status", "code": "handoff_unavailable"},
+        ]
+    return None
+
+
+async def _resume_handoff(ws: WebSocket, script: GatewayScript) -> None:
+    """On a reconnect: the worst case after a crash, every entry once more, then a new one."""
+    if not script.handoff_log:
+        return
+    for entry in list(script.handoff_log):
+        await ws.send_json(entry)
+    await ws.send_json(
+        script.entry({"type": "staff", "text": "Ik ben er nog.", "language": "nl", "dir": "ltr"})
+    )
+
+
 def build_app(script: GatewayScript) -> Starlette:
     async def chat(ws: WebSocket) -> None:
         script.loop = asyncio.get_running_loop()
@@ -161,6 +213,8 @@ def build_app(script: GatewayScript) -> Starlette:
                             "dir": direction,
                         }
                     )
+                    if frame.get("conversation_id"):
+                        await _resume_handoff(ws, script)
                 elif kind == "message":
                     text = frame.get("text", "")
                     if text == "toolong":
@@ -172,12 +226,22 @@ def build_app(script: GatewayScript) -> Starlette:
                             }
                         )
                         continue
+                    message_id = str(frame.get("id"))
+                    if text == "noack" and message_id not in script.unacked:
+                        # Stored, but the gateway dies before the ack gets out.
+                        script.unacked.add(message_id)
+                        await ws.close(code=1012)
+                        return
                     await ws.send_json({"type": "ack", "id": frame.get("id")})
                     if text == "drop":
                         await ws.close(code=1012)
                         return
-                    for reply in _reply_frames(text, language):
+                    handoff = _handoff_frames(script, text)
+                    for reply in handoff if handoff is not None else _reply_frames(text, language):
                         await ws.send_json(reply)
+                    if text == "staff-drop":
+                        await ws.close(code=1012)
+                        return
                 elif kind == "end":
                     await ws.close()
                     return

@@ -11,7 +11,16 @@ import { renderRichText } from './render.mjs';
 const TYPING_INTERVAL_MS = 3000;
 const COUNTER_WARN_RATIO = 0.9;
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
-const STATUS_CODES = new Set(['handoff_waiting', 'handoff_joined', 'handoff_closed']);
+const STATUS_CODES = new Set([
+  'handoff_waiting',
+  'handoff_joined',
+  'handoff_transferred',
+  'handoff_closed',
+  'handoff_cancelled',
+  'handoff_unavailable',
+]);
+const HUMAN_CODES = new Set(['handoff_joined', 'handoff_transferred']);
+const ENTRY_ID = /^\d{1,20}-\d{1,20}$/; // a Redis stream entry id
 
 let instances = 0;
 
@@ -29,7 +38,11 @@ export class ChatWidget {
     this.conversationId = null; // memory only: used to continue after a reconnect
     this.ready = false;
     this.wasReady = false;
-    this.pending = new Map(); // message id -> { text, element } until acked
+    this.pending = new Map(); // message id -> { wire, text, element } until acked
+    // Handoff stream ids of staff/status frames shown (memory only): drop repeats after a
+    // gateway crash, and send the last one as `after` on a reconnect (docs/protocol.md).
+    this.shownIds = new Set();
+    this.lastShownId = null;
     this.sequence = 0;
     this.humanMode = false;
     this.lastTypingAt = 0;
@@ -209,28 +222,36 @@ export class ChatWidget {
 
   #startFrame() {
     this.languageChanged = false;
-    return { type: 'start', language: this.language, conversation_id: this.conversationId };
+    const frame = { type: 'start', language: this.language, conversation_id: this.conversationId };
+    if (this.conversationId && this.lastShownId) frame.after = this.lastShownId;
+    return frame;
   }
 
   #onConnectionState(state, detail = {}) {
     this.connectionState = state;
     // Ready again only after the gateway's `ready` frame on the new socket.
     if (state !== 'open') this.ready = false;
-    if (state === 'waiting' || state === 'closed') this.#failPending();
+    // A dropped socket keeps unacknowledged messages: they are resent on `ready`.
+    if (state === 'closed') this.#failPending();
     if (state === 'waiting') this.#showOffline(detail.delayMs);
     this.#showConnection();
   }
 
   #onFrame(frame) {
+    if (this.#isRepeat(frame)) return;
     switch (frame.type) {
       case 'ready':
         this.ready = true;
-        if (typeof frame.conversation_id === 'string') this.conversationId = frame.conversation_id;
+        if (typeof frame.conversation_id === 'string') {
+          if (frame.conversation_id !== this.conversationId) this.#newConversation();
+          this.conversationId = frame.conversation_id;
+        }
         this.#hideOffline();
         if (this.wasReady && !this.quietReconnect) this.#announce(this.strings.reconnected);
         this.quietReconnect = false;
         this.wasReady = true;
         this.#showConnection();
+        this.#resendPending();
         if (this.languageChanged && this.pending.size === 0) this.connection.reconnectNow();
         break;
       case 'ack': {
@@ -259,9 +280,31 @@ export class ChatWidget {
     }
   }
 
+  /** A staff/status frame whose stream id was already shown; records new ids. */
+  #isRepeat(frame) {
+    if (frame.type !== 'staff' && frame.type !== 'status') return false;
+    if (typeof frame.id !== 'string' || !ENTRY_ID.test(frame.id)) return false;
+    if (this.shownIds.has(frame.id)) return true;
+    this.shownIds.add(frame.id);
+    this.lastShownId = frame.id;
+    return false;
+  }
+
+  /** Ids from another conversation mean nothing here; unacked messages belonged to it. */
+  #newConversation() {
+    this.shownIds.clear();
+    this.lastShownId = null;
+    this.#failPending();
+  }
+
+  /** After a reconnect: send unacknowledged messages again, same ids, in order. */
+  #resendPending() {
+    for (const [id, entry] of this.pending) this.connection.send({ type: 'message', text: entry.wire, id });
+  }
+
   #onStatus(frame) {
     if (!STATUS_CODES.has(frame.code)) return;
-    this.humanMode = frame.code === 'handoff_joined';
+    this.humanMode = HUMAN_CODES.has(frame.code);
     const values = {
       position: Number.isFinite(frame.position) ? frame.position : '?',
       wait_minutes: Number.isFinite(frame.wait_minutes) ? frame.wait_minutes : '?',
@@ -346,7 +389,7 @@ export class ChatWidget {
       return false; // the typed text stays in the input
     }
     const element = this.#appendMessage('user', shownAs, { dir: 'auto' });
-    this.pending.set(id, { text: shownAs === text ? text : null, element });
+    this.pending.set(id, { wire: text, text: shownAs === text ? text : null, element });
     this.safety.open = false;
     return true;
   }
@@ -431,6 +474,8 @@ export class ChatWidget {
   #forgetConversation() {
     this.conversationId = null;
     this.pending.clear();
+    this.shownIds.clear();
+    this.lastShownId = null;
     this.humanMode = false;
     this.log.replaceChildren();
     this.input.value = '';
