@@ -158,8 +158,8 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                 "--credentials",
                 "credentials.yml",
                 "--enable-api",
-                "--auth-token",
-                settings.rasa_token,
+                # "=" form: a token starting with "-" must not read as an option.
+                f"--auth-token={settings.rasa_token}",
                 "--interface",
                 settings.host,
                 "--port",

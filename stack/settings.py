@@ -20,7 +20,7 @@ class StackSettings(BaseSettings):
     gateway_port: int = 8000
     var_dir: Path = REPO_ROOT / "var"
     # A fresh random token per run unless one is given: Rasa's HTTP API has no other auth.
-    rasa_token: str = Field(default_factory=lambda: secrets.token_urlsafe(24))
+    rasa_token: str = Field(default_factory=lambda: secrets.token_hex(24))
     conversation_ttl_seconds: int = 7200
     bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"
     app_python: Path = REPO_ROOT / ".venv" / "bin" / "python"

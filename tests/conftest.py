@@ -61,7 +61,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         actions_port=free_port(),
         directory_port=free_port(),
         gateway_port=free_port(),
-        rasa_token=secrets.token_urlsafe(16),
+        rasa_token=secrets.token_hex(16),
     )
     model = ensure_model(settings.bot_python, var_dir / "logs" / "train.log")
     build_e5_model()
