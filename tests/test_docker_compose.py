@@ -26,7 +26,7 @@ def specs(tmp_path: Path) -> dict[str, list[str]]:
 
 
 def flags(argv: list[str]) -> set[str]:
-    return {arg for arg in argv if arg.startswith("--")}
+    return {arg.split("=", 1)[0] for arg in argv if arg.startswith("--")}
 
 
 def option(argv: list[str], name: str) -> str:
