@@ -15,6 +15,7 @@ from websockets.sync.client import connect
 from gateway.main import create_app
 from gateway.relay import BotUnavailable
 from gateway.settings import GatewaySettings
+from tests.chat_socket import chat_url
 from tests.conftest import RunningStack
 
 
@@ -121,7 +122,7 @@ def test_switch_language_when_bot_says_so(client: TestClient) -> None:
 
 @pytest.mark.stack
 def test_put_112_first_when_real_rasa_is_down(stack: RunningStack) -> None:
-    url = stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
+    url = chat_url(stack)
     stack.supervisor.stop("rasa")
     try:
         with connect(url) as socket:
@@ -139,7 +140,7 @@ def test_put_112_first_when_real_rasa_is_down(stack: RunningStack) -> None:
 
 @pytest.mark.stack
 def test_answer_danger_with_112_first_through_real_stack(stack: RunningStack) -> None:
-    url = stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
+    url = chat_url(stack)
     with connect(url) as socket:
         socket.send(json.dumps({"type": "start", "language": "nl"}))
         json.loads(socket.recv(timeout=10))

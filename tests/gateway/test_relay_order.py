@@ -4,24 +4,22 @@ import json
 import threading
 
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
+from websockets.sync.connection import Connection
 
+from tests.chat_socket import chat_url
 from tests.conftest import RunningStack
 
 pytestmark = pytest.mark.stack
 
 
-def ws_url(stack: RunningStack) -> str:
-    return stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
-
-
-def start(socket: ClientConnection, conversation_id: str | None = None) -> str:
+def start(socket: Connection, conversation_id: str | None = None) -> str:
     socket.send(json.dumps({"type": "start", "language": "nl", "conversation_id": conversation_id}))
     ready: dict[str, str] = json.loads(socket.recv(timeout=10))
     return ready["conversation_id"]
 
 
-def send_and_wait(socket: ClientConnection, texts: list[str]) -> None:
+def send_and_wait(socket: Connection, texts: list[str]) -> None:
     for text in texts:
         socket.send(json.dumps({"type": "message", "text": text, "id": text}))
     answered = 0
@@ -32,7 +30,7 @@ def send_and_wait(socket: ClientConnection, texts: list[str]) -> None:
 
 
 def test_keep_every_message_of_two_tabs_on_one_conversation(stack: RunningStack) -> None:
-    with connect(ws_url(stack)) as first, connect(ws_url(stack)) as second:
+    with connect(chat_url(stack)) as first, connect(chat_url(stack)) as second:
         conversation_id = start(first)
         assert start(second, conversation_id) == conversation_id
         batches = {

@@ -1,35 +1,15 @@
 """A conversation lives in Redis: it survives Rasa being killed and restarted."""
 
-import json
-from typing import Any
-
 import pytest
-from websockets.sync.client import ClientConnection, connect
 
+from tests.chat_socket import open_chat, turn
 from tests.conftest import RunningStack
 
 pytestmark = pytest.mark.stack
 
 
-def ws_url(stack: RunningStack) -> str:
-    return stack.urls.gateway_url.replace("http://", "ws://") + "/ws/chat"
-
-
-def turn(socket: ClientConnection, text: str) -> list[dict[str, Any]]:
-    """Send one message; collect frames until the bot has answered."""
-    socket.send(json.dumps({"type": "message", "text": text, "id": "t"}))
-    frames = [json.loads(socket.recv(timeout=60))]
-    while True:
-        try:
-            frames.append(json.loads(socket.recv(timeout=3)))
-        except TimeoutError:
-            return frames
-
-
 def test_keep_conversation_when_rasa_restarts(stack: RunningStack) -> None:
-    with connect(ws_url(stack)) as socket:
-        socket.send(json.dumps({"type": "start", "language": "en"}))
-        ready = json.loads(socket.recv(timeout=10))
+    with open_chat(stack, "en") as (socket, ready):
         conversation_id = ready["conversation_id"]
         frames = turn(socket, "3511")
         assert any(f["type"] == "bot" and "0800-2000" in f["text"] for f in frames)
