@@ -166,7 +166,7 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                 str(settings.rasa_port),
             ],  # fmt: skip
             cwd=BOT_DIR,
-            env=bot_environment(),
+            env={**bot_environment(), "SANIC_WORKERS": str(settings.rasa_workers)},
             health_url=f"{urls.rasa_url}/status?token={settings.rasa_token}",
             ready_timeout_seconds=180,
             depends_on=("redis",),

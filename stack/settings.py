@@ -22,6 +22,8 @@ class StackSettings(BaseSettings):
     # A fresh random token per run unless one is given: Rasa's HTTP API has no other auth.
     rasa_token: str = Field(default_factory=lambda: secrets.token_hex(24))
     conversation_ttl_seconds: int = 7200
+    # Rasa's Sanic workers (SANIC_WORKERS); more than one is safe with the Redis lock store.
+    rasa_workers: int = Field(default=1, ge=1)
     bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"
     app_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     redis_server: str = "redis-server"
