@@ -40,6 +40,7 @@ NEITHER = [
     "dziękuję bardzo",
     "is it abuse if he reads my messages",
     "ik gun het je van harte",
+    "I am scared",
 ]
 
 
