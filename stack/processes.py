@@ -81,6 +81,23 @@ def uvicorn_argv(settings: StackSettings, factory: str, port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def directory_spec(settings: StackSettings, database_url: str | None = None) -> ProcessSpec:
+    """The directory process (also started alone by tests of its admin pages)."""
+    default_url = f"sqlite:///{settings.var_dir / 'directory.sqlite3'}"
+    return ProcessSpec(
+        name="directory",
+        argv=uvicorn_argv(settings, "services_directory.main:create_app", settings.directory_port),
+        cwd=REPO_ROOT,
+        env=app_environment(
+            {
+                "HW_DIRECTORY_DATABASE_URL": database_url
+                or os.environ.get("HW_DIRECTORY_DATABASE_URL", default_url)
+            }
+        ),
+        health_url=f"http://{settings.host}:{settings.directory_port}/healthz",
+    )
+
+
 def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
     """All processes, in start order."""
     urls = stack_urls(settings)
@@ -112,21 +129,7 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
             health_url=None,
             ready_timeout_seconds=15,
         ),
-        ProcessSpec(
-            name="directory",
-            argv=uvicorn_argv(
-                settings, "services_directory.main:create_app", settings.directory_port
-            ),
-            cwd=REPO_ROOT,
-            env=app_environment(
-                {
-                    "HW_DIRECTORY_DATABASE_URL": os.environ.get(
-                        "HW_DIRECTORY_DATABASE_URL", f"sqlite:///{run_dir / 'directory.sqlite3'}"
-                    )
-                }
-            ),
-            health_url=f"{urls.directory_url}/healthz",
-        ),
+        directory_spec(settings),
         ProcessSpec(
             name="actions",
             argv=[

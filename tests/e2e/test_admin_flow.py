@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,16 +15,14 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
+from stack.processes import directory_spec
+from stack.settings import StackSettings
+from stack.supervisor import Supervisor, free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORDS = {"alice": "alice-password-1", "bob": "bob-password-12"}
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -43,27 +39,13 @@ def directory_url(tmp_path: Path) -> Iterator[str]:
             cwd=REPO_ROOT, env=env, input=password + "\n", text=True, check=True,
             capture_output=True, timeout=120,
         )  # fmt: skip
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "uvicorn"), "--factory",
-         "services_directory.main:create_app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    settings = StackSettings(var_dir=tmp_path, directory_port=free_port())
+    supervisor = Supervisor(tmp_path / "logs")
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("directory did not start")
-        yield url
+        supervisor.start_all([directory_spec(settings, env["HW_DIRECTORY_DATABASE_URL"])])
+        yield f"http://{settings.host}:{settings.directory_port}"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        supervisor.stop_all()
 
 
 @pytest.fixture
