@@ -22,8 +22,8 @@ run: system-packages envs ## Start the whole system on http://127.0.0.1:8000 (Ct
 
 test: system-packages envs widget-tools lint ## Lint, then every test (unit, integration, browser)
 	.venv/bin/pytest
-	# The directory's tests once more, on a throwaway PostgreSQL cluster.
-	.venv/bin/python -m stack.postgres .venv/bin/pytest tests/services_directory
+	# The directory's tests and the staff account store once more, on a throwaway PostgreSQL cluster.
+	.venv/bin/python -m stack.postgres .venv/bin/pytest tests/services_directory tests/gateway/handoff/test_account_store.py
 
 lint: envs ## ruff and mypy
 	.venv/bin/ruff check .

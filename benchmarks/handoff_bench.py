@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from gateway.conversations import ConversationStore  # noqa: E402
-from gateway.handoff.accounts import StaffAccounts  # noqa: E402
+from gateway.handoff.account_store import open_account_store  # noqa: E402
 from gateway.handoff.store import HandoffStore  # noqa: E402
 from stack.supervisor import free_port  # noqa: E402
 
@@ -57,7 +57,9 @@ async def wait_http(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-async def seed(redis_url: str, conversations: int) -> tuple[list[str], list[str]]:
+async def seed(
+    redis_url: str, staff_database_url: str, conversations: int
+) -> tuple[list[str], list[str]]:
     """Conversations already waiting in the queue, and staff accounts."""
     redis = Redis.from_url(redis_url, decode_responses=True)
     store = HandoffStore(redis, 3600, 60)
@@ -66,10 +68,10 @@ async def seed(redis_url: str, conversations: int) -> tuple[list[str], list[str]
     for cid in ids:
         await state.save_language(cid, "nl")
         await store.open(cid, "nl", "general", False, True)
-    accounts = StaffAccounts(redis, 3600, 5, 900)
     names = [f"bench-{i}-{secrets.token_hex(2)}" for i in range(STAFF)]
-    for name in names:
-        await accounts.create(name, PASSWORD, datetime.now(UTC) + timedelta(days=1))
+    with open_account_store(staff_database_url) as accounts:
+        for name in names:
+            accounts.create(name, PASSWORD, datetime.now(UTC) + timedelta(days=1))
     await redis.aclose()
     return ids, names
 
@@ -87,7 +89,7 @@ def progress(text: str) -> None:
 
 async def run(conversations: int, messages: int, interval: float, gateway: str) -> None:
     redis_url = os.environ["BENCH_REDIS_URL"]
-    ids, names = await seed(redis_url, conversations)
+    ids, names = await seed(redis_url, os.environ["BENCH_STAFF_DATABASE_URL"], conversations)
     progress("seeded")
     ws = gateway.replace("http://", "ws://")
     users: dict[str, ClientConnection] = {}
@@ -198,12 +200,14 @@ def main() -> int:
              "--appendonly", "no", "--dir", tmp],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        staff_database_url = f"sqlite:///{tmp}/staff.sqlite3"
         env = dict(os.environ)
         env.update(
             {
                 "PYTHONPATH": str(REPO),
                 "HF_HUB_OFFLINE": "1",
                 "HW_GATEWAY_REDIS_URL": redis_url,
+                "HW_GATEWAY_STAFF_DATABASE_URL": staff_database_url,
                 "HW_GATEWAY_RASA_URL": "http://127.0.0.1:9",  # not needed: no bot turns
             }
         )
@@ -217,6 +221,7 @@ def main() -> int:
             asyncio.run(wait_http(f"{gateway}/healthz"))
             progress("gateway up")
             os.environ["BENCH_REDIS_URL"] = redis_url
+            os.environ["BENCH_STAFF_DATABASE_URL"] = staff_database_url
             asyncio.run(run(args.conversations, args.messages, args.interval_ms / 1000, gateway))
         finally:
             gateway_process.terminate()

@@ -6,13 +6,16 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
-from redis.asyncio import Redis
 
 from gateway import chat, routes, staff
 from gateway.conversations import ConversationStore
+from gateway.db import make_engine, make_session_factory
 from gateway.embedding import load_embedder
+from gateway.handoff.account_store import StaffAccountStore, create_tables
+from gateway.handoff.accounts import StaffAccounts
 from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser, build_detector
+from gateway.redis_client import connect_redis
 from gateway.relay import RasaRelay
 from gateway.safety_net import SafetyNet
 from gateway.security import WidgetFiles, add_security_headers
@@ -28,13 +31,28 @@ def build_safety_net(settings: GatewaySettings) -> SafetyNet:
     )
 
 
+def build_staff_accounts(
+    settings: GatewaySettings, store: StaffAccountStore, handoff: HandoffService
+) -> StaffAccounts:
+    return StaffAccounts(
+        store,
+        handoff.redis,
+        session_seconds=settings.staff_session_seconds,
+        max_failed_logins=settings.staff_max_failed_logins,
+        lockout_seconds=settings.staff_lockout_seconds,
+    )
+
+
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        redis = Redis.from_url(settings.redis_url)
+        redis = connect_redis(settings.redis_url)
         safety_net = await asyncio.to_thread(build_safety_net, settings)
+        staff_engine = make_engine(settings.staff_database_url)
+        await asyncio.to_thread(create_tables, staff_engine)
+        staff_store = await asyncio.to_thread(StaffAccountStore, make_session_factory(staff_engine))
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             handoff = HandoffService.from_settings(settings, http)
             app.state.services = GatewayServices(
@@ -45,6 +63,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 relay=RasaRelay(http, redis, settings.rasa_url, settings.turn_lock_seconds),
                 languages=LanguageChooser(build_detector()),
                 handoff=handoff,
+                staff_accounts=build_staff_accounts(settings, staff_store, handoff),
                 safety_net=safety_net,
             )
             try:
@@ -52,6 +71,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             finally:
                 await handoff.aclose()
                 await redis.aclose()
+                staff_engine.dispose()
 
     app = FastAPI(title="Hulpwijzer gateway", version="0.1.0", lifespan=lifespan)
     app.include_router(routes.router)

@@ -6,6 +6,7 @@ import httpx
 from redis.asyncio import Redis
 
 from gateway.conversations import ConversationStore
+from gateway.handoff.accounts import StaffAccounts
 from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser
 from gateway.relay import RasaRelay
@@ -22,4 +23,5 @@ class GatewayServices:
     relay: RasaRelay
     languages: LanguageChooser
     handoff: HandoffService
+    staff_accounts: StaffAccounts
     safety_net: SafetyNet

@@ -10,6 +10,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_RASA_TOKEN = "development-only-token"
 
 
+def default_staff_database_url() -> str:
+    return f"sqlite:///{REPO_ROOT / 'var' / 'staff.sqlite3'}"
+
+
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HW_GATEWAY_")
 
@@ -34,6 +38,8 @@ class GatewaySettings(BaseSettings):
     handoff_timezone: str = "Europe/Amsterdam"
     # How long a closed handoff's stream lingers so the widget can read the closing frames.
     handoff_closed_retention_seconds: int = Field(default=60, gt=0)
+    # Staff accounts (SQL, so they survive a Redis restart); e.g. postgresql+psycopg://...
+    staff_database_url: str = Field(default_factory=default_staff_database_url)
     staff_session_seconds: int = Field(default=8 * 3600, gt=0)
     staff_max_failed_logins: int = Field(default=5, gt=0)
     staff_lockout_seconds: int = Field(default=900, gt=0)

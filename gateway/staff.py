@@ -41,7 +41,7 @@ async def create_staff_session(
 ) -> Response:
     """Sign in; sets an HttpOnly, SameSite=Strict session cookie."""
     try:
-        token = await services.handoff.accounts.log_in(body.username.lower(), body.password)
+        token = await services.staff_accounts.log_in(body.username.lower(), body.password)
     except LoginRefused as refused:
         raise HTTPException(
             status_code=401,
@@ -66,7 +66,7 @@ async def delete_staff_session(
 ) -> Response:
     """Sign out: the session is deleted in Redis and the cookie cleared."""
     if session:
-        await services.handoff.accounts.log_out(session)
+        await services.staff_accounts.log_out(session)
     response.status_code = 204
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -75,7 +75,7 @@ async def delete_staff_session(
 @router.get("/api/v1/staff/me")
 async def read_staff_me(services: Services, session: SessionCookie = None) -> dict[str, str]:
     """Who is signed in (401 when nobody)."""
-    username = await services.handoff.accounts.session_user(session)
+    username = await services.staff_accounts.session_user(session)
     if username is None:
         raise HTTPException(status_code=401, detail={"code": "not_signed_in"})
     return {"username": username}
@@ -88,7 +88,7 @@ async def read_handoff_stats(
     days: Annotated[int, Query(ge=1, le=90)] = 7,
 ) -> dict[str, Any]:
     """Aggregated handoff counts per day (no ids, no texts)."""
-    if await services.handoff.accounts.session_user(session) is None:
+    if await services.staff_accounts.session_user(session) is None:
         raise HTTPException(status_code=401, detail={"code": "not_signed_in"})
     return {"days": await services.handoff.stats.days(days)}
 
@@ -106,9 +106,9 @@ async def staff_console(
     websocket: WebSocket, services: Services, session: SessionCookie = None
 ) -> None:
     """The staff console's live connection."""
-    username = await services.handoff.accounts.session_user(session)
+    username = await services.staff_accounts.session_user(session)
     if username is None or not same_origin(websocket):
         await websocket.close(code=1008)
         return
     await websocket.accept()
-    await StaffSession(websocket, services.handoff, username).run()
+    await StaffSession(websocket, services.handoff, username, services.staff_accounts).run()

@@ -98,6 +98,11 @@ def directory_spec(settings: StackSettings, database_url: str | None = None) -> 
     )
 
 
+def staff_database_url(settings: StackSettings) -> str:
+    """The gateway's staff accounts: a SQLite file in the var dir unless a URL is given."""
+    return settings.gateway_staff_database_url or f"sqlite:///{settings.var_dir / 'staff.sqlite3'}"
+
+
 def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
     """All processes, in start order."""
     urls = stack_urls(settings)
@@ -185,6 +190,7 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                     "HW_GATEWAY_RASA_TOKEN": settings.rasa_token,
                     "HW_GATEWAY_ACTIONS_URL": urls.actions_url,
                     "HW_GATEWAY_DIRECTORY_URL": urls.directory_url,
+                    "HW_GATEWAY_STAFF_DATABASE_URL": staff_database_url(settings),
                     "HW_GATEWAY_CONVERSATION_TTL_SECONDS": str(settings.conversation_ttl_seconds),
                     "HW_GATEWAY_EMBEDDING_MODEL": os.environ.get(
                         "HW_GATEWAY_EMBEDDING_MODEL", str(E5_MODEL_DIR)

@@ -22,6 +22,9 @@ class StackSettings(BaseSettings):
     # A fresh random token per run unless one is given: Rasa's HTTP API has no other auth.
     rasa_token: str = Field(default_factory=lambda: secrets.token_hex(24))
     conversation_ttl_seconds: int = 7200
+    # The gateway's staff accounts (HW_GATEWAY_STAFF_DATABASE_URL, read here too so the
+    # stack passes it on); unset: a SQLite file in var_dir.
+    gateway_staff_database_url: str | None = None
     # Rasa's Sanic workers (SANIC_WORKERS); more than one is safe with the Redis lock store.
     rasa_workers: int = Field(default=1, ge=1)
     bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"

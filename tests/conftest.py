@@ -15,7 +15,7 @@ import redis
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from stack.e5_model import build_e5_model
-from stack.processes import StackUrls, process_specs, stack_urls
+from stack.processes import StackUrls, process_specs, stack_urls, staff_database_url
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor, free_port
 from stack.training import ensure_model
@@ -38,6 +38,8 @@ class RunningStack:
     urls: StackUrls
     supervisor: Supervisor
     var_dir: Path
+    # The gateway's staff accounts (SQLite in var_dir): tests create accounts here.
+    staff_database_url: str
 
     def rasa_tracker(self, conversation_id: str) -> dict[str, Any]:
         response = httpx.get(
@@ -62,6 +64,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         directory_port=free_port(),
         gateway_port=free_port(),
         rasa_token=secrets.token_hex(16),
+        gateway_staff_database_url=f"sqlite:///{var_dir / 'staff.sqlite3'}",
     )
     model = ensure_model(settings.bot_python, var_dir / "logs" / "train.log")
     build_e5_model()
@@ -69,7 +72,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     try:
         supervisor.start_all(process_specs(settings, model))
         (var_dir / "run.json").write_text(json.dumps(stack_urls(settings).__dict__))
-        yield RunningStack(urls=stack_urls(settings), supervisor=supervisor, var_dir=var_dir)
+        yield RunningStack(
+            urls=stack_urls(settings),
+            supervisor=supervisor,
+            var_dir=var_dir,
+            staff_database_url=staff_database_url(settings),
+        )
     finally:
         supervisor.stop_all()
 

@@ -64,6 +64,17 @@ def test_keep_redis_memory_only(compose: dict[str, Any], specs: dict[str, list[s
     assert option(command, "--port") == option(specs["redis"], "--port")
 
 
+def test_connect_gateway_to_same_services(compose: dict[str, Any], tmp_path: Path) -> None:
+    """Every URL make run gives the gateway (Redis, Rasa, ..., the staff database) is set."""
+    specs = process_specs(StackSettings(var_dir=tmp_path), tmp_path / "model.tar.gz")
+    gateway = next(spec for spec in specs if spec.name == "gateway")
+    urls = {
+        name for name in gateway.env if name.startswith("HW_GATEWAY_") and name.endswith("_URL")
+    }
+    assert "HW_GATEWAY_STAFF_DATABASE_URL" in urls
+    assert urls <= set(compose["services"]["gateway"]["environment"])
+
+
 def test_configure_rasa_stores_alike(tmp_path: Path) -> None:
     compose_endpoints = yaml.safe_load((REPO_ROOT / "deploy" / "endpoints.yml").read_text())
     process_specs(StackSettings(var_dir=tmp_path), tmp_path / "model.tar.gz")

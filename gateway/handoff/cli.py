@@ -1,28 +1,19 @@
-"""Staff accounts from the command line: `python -m gateway.handoff.cli --help`.
+"""Staff accounts from the command line: `python -m gateway.handoff.cli --help`
+(also `hulpwijzer staff ...`).
 
-The password is read from a prompt (never from an argument, which would land in shell
-history and the process list).
+Accounts are in the gateway's SQL database (HW_GATEWAY_STAFF_DATABASE_URL). The password
+is read from a prompt (never from an argument, which would land in shell history and the
+process list).
 """
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import typer
-from redis.asyncio import Redis
 
-from gateway.handoff.accounts import InvalidAccount, StaffAccounts
+from gateway.handoff.account_store import InvalidAccount, open_account_store
 from gateway.settings import GatewaySettings
 
 app = typer.Typer(help="Staff accounts of the handoff console.", no_args_is_help=True)
-
-
-def accounts(settings: GatewaySettings, redis: Redis) -> StaffAccounts:
-    return StaffAccounts(
-        redis,
-        settings.staff_session_seconds,
-        settings.staff_max_failed_logins,
-        settings.staff_lockout_seconds,
-    )
 
 
 @app.command()
@@ -32,18 +23,10 @@ def create(
 ) -> None:
     """Create a staff account."""
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = GatewaySettings()
-
-    async def run() -> None:
-        redis = Redis.from_url(settings.redis_url, decode_responses=True)
-        try:
-            expires = datetime.now(UTC) + timedelta(days=valid_days)
-            await accounts(settings, redis).create(username, password, expires)
-        finally:
-            await redis.aclose()
-
+    expires = datetime.now(UTC) + timedelta(days=valid_days)
     try:
-        asyncio.run(run())
+        with open_account_store(GatewaySettings().staff_database_url) as store:
+            store.create(username, password, expires)
     except InvalidAccount as error:
         typer.echo(f"Not created: {error}", err=True)
         raise typer.Exit(1) from None
@@ -52,17 +35,13 @@ def create(
 
 @app.command()
 def deactivate(username: str) -> None:
-    """Disable a staff account at once (its sessions stop working)."""
-    settings = GatewaySettings()
-
-    async def run() -> None:
-        redis = Redis.from_url(settings.redis_url, decode_responses=True)
-        try:
-            await accounts(settings, redis).deactivate(username)
-        finally:
-            await redis.aclose()
-
-    asyncio.run(run())
+    """Disable a staff account at once: it cannot sign in, and its sessions and open
+    consoles stop working (an open console within 10 seconds)."""
+    with open_account_store(GatewaySettings().staff_database_url) as store:
+        found = store.deactivate(username)
+    if not found:
+        typer.echo(f"No staff account {username!r}.", err=True)
+        raise typer.Exit(1)
     typer.echo(f"Deactivated {username!r}.")
 
 

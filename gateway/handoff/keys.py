@@ -25,10 +25,6 @@ def held(username: str) -> str:
     return f"hw:staff:{username}:held"
 
 
-def account(username: str) -> str:
-    return f"hw:staff:account:{username}"
-
-
 def failed_logins(username: str) -> str:
     return f"hw:staff:failed:{username}"
 

@@ -11,7 +11,6 @@ import httpx
 from redis.asyncio import Redis
 
 from gateway.handoff import texts
-from gateway.handoff.accounts import StaffAccounts
 from gateway.handoff.events import EventBus
 from gateway.handoff.hours import is_open, parse_opening_hours
 from gateway.handoff.log import HandoffLog
@@ -19,6 +18,7 @@ from gateway.handoff.presence import StaffPresence
 from gateway.handoff.rasa_control import RasaControl
 from gateway.handoff.stats import HandoffStats
 from gateway.handoff.store import Handoff, HandoffState, HandoffStore
+from gateway.redis_client import connect_redis
 from gateway.settings import GatewaySettings
 
 logger = logging.getLogger(__name__)
@@ -39,19 +39,13 @@ class HandoffService:
         self.presence = StaffPresence(redis)
         self.stats = HandoffStats(redis)
         self.rasa = RasaControl(http, settings.rasa_url, settings.rasa_token)
-        self.accounts = StaffAccounts(
-            redis,
-            session_seconds=settings.staff_session_seconds,
-            max_failed_logins=settings.staff_max_failed_logins,
-            lockout_seconds=settings.staff_lockout_seconds,
-        )
         self._hours = parse_opening_hours(settings.handoff_opening_hours)
         self._zone = ZoneInfo(settings.handoff_timezone)
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings, http: httpx.AsyncClient) -> "HandoffService":
         # Its own client: the handoff works with text, the rest of the gateway with bytes.
-        redis = Redis.from_url(
+        redis = connect_redis(
             settings.redis_url, decode_responses=True, max_connections=REDIS_MAX_CONNECTIONS
         )
         return cls(settings, redis, http)

@@ -2,10 +2,12 @@
 
 Tasks: receive, send, log reader (XREAD over the held conversations' streams, cursors from
 the console so a reconnect resumes exactly after the last entry it showed), events (pub/sub)
-and presence heartbeat.
+and presence heartbeat (which also ends the connection once the account is deactivated
+or expired).
 """
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -14,6 +16,7 @@ from pydantic import ValidationError
 
 from gateway.conversations import text_direction
 from gateway.handoff import texts
+from gateway.handoff.accounts import StaffAccounts
 from gateway.handoff.log import NOT_HOLDER, LogEntry
 from gateway.handoff.presence import StaffPresence
 from gateway.handoff.service import HandoffService
@@ -43,10 +46,17 @@ ERROR_MESSAGES = {
 
 
 class StaffSession:
-    def __init__(self, websocket: WebSocket, service: HandoffService, username: str) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        service: HandoffService,
+        username: str,
+        accounts: StaffAccounts,
+    ) -> None:
         self.websocket = websocket
         self.service = service
         self.username = username
+        self.accounts = accounts
         self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.cursors: dict[str, str] = {}
         self.held_changed = asyncio.Event()
@@ -196,6 +206,11 @@ class StaffSession:
     async def heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
+            if not await self.accounts.may_sign_in(self.username):
+                # Deactivated or expired: the open console stops too (policy violation).
+                with contextlib.suppress(RuntimeError):  # already closed
+                    await self.websocket.close(code=1008)
+                return
             await self.service.presence.beat(self.member)
 
     async def on_event(self, event: dict[str, Any]) -> None:

@@ -32,8 +32,12 @@ class ScriptedRelay:
 
 
 @pytest.fixture(scope="module")
-def client(redis_url: str) -> Iterator[TestClient]:
-    settings = GatewaySettings(redis_url=redis_url, safety_wait_seconds=0.5)
+def client(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = GatewaySettings(
+        redis_url=redis_url,
+        safety_wait_seconds=0.5,
+        staff_database_url=f"sqlite:///{tmp_path_factory.mktemp('staff')}/staff.sqlite3",
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

@@ -13,8 +13,12 @@ from tests.gateway.test_chat_safety import end_chat
 
 
 @pytest.fixture(scope="module")
-def client(redis_url: str) -> Iterator[TestClient]:
-    settings = GatewaySettings(redis_url=redis_url, allowed_origins=["https://help.example"])
+def client(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = GatewaySettings(
+        redis_url=redis_url,
+        allowed_origins=["https://help.example"],
+        staff_database_url=f"sqlite:///{tmp_path_factory.mktemp('staff')}/staff.sqlite3",
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

@@ -90,9 +90,15 @@ class StaffConsole {
       socket.send(JSON.stringify({ type: 'hello', cursors: Object.fromEntries(this.cursors) }));
     });
     socket.addEventListener('message', (event) => this.onFrame(JSON.parse(event.data)));
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', async () => {
       if (this.socket !== socket) return;
       $('[data-hw-staff-connection]').textContent = this.s.reconnecting;
+      // Signed out (account deactivated or expired, session ended): back to the sign-in form.
+      const me = await fetch('/api/v1/staff/me', { credentials: 'same-origin' }).catch(() => null);
+      if (me?.status === 401) {
+        location.replace('/staff');
+        return;
+      }
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 10000);
     });

@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from websockets.sync.client import ClientConnection, connect
 
 from gateway.handoff import keys
-from gateway.handoff.accounts import StaffAccounts
+from gateway.handoff.account_store import open_account_store
 from tests.conftest import RunningStack
 
 Frame = dict[str, Any]
@@ -28,18 +28,18 @@ def ws_url(stack: RunningStack, path: str) -> str:
 def create_staff(
     stack: RunningStack, prefix: str = "staff", expires_in: timedelta | None = timedelta(days=30)
 ) -> str:
-    """A fresh staff account in the stack's Redis (unique name: the stack is shared)."""
+    """A fresh staff account in the gateway's SQL database (unique name: the stack is
+    shared)."""
     username = f"{prefix}-{secrets.token_hex(3)}"
-
-    async def create() -> None:
-        redis = Redis.from_url(stack.urls.redis_url, decode_responses=True)
-        accounts = StaffAccounts(redis, 3600, 5, 900)
-        expires = datetime.now(UTC) + expires_in if expires_in is not None else None
-        await accounts.create(username, PASSWORD, expires)
-        await redis.aclose()
-
-    run_async(create)
+    expires = datetime.now(UTC) + expires_in if expires_in is not None else None
+    with open_account_store(stack.staff_database_url) as store:
+        store.create(username, PASSWORD, expires)
     return username
+
+
+def deactivate_staff(stack: RunningStack, username: str) -> None:
+    with open_account_store(stack.staff_database_url) as store:
+        assert store.deactivate(username)
 
 
 def run_async(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:

@@ -1,5 +1,7 @@
-"""Staff sign-in: argon2 accounts, lockout, expiry, and the websocket refuses strangers."""
+"""Staff sign-in: argon2 accounts in SQL, lockout, expiry, deactivation, a Redis restart,
+and the websocket refuses strangers."""
 
+import time
 from datetime import timedelta
 
 import httpx
@@ -8,7 +10,15 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.conftest import RunningStack
-from tests.gateway.handoff.clients import create_staff, log_in, redis_command, ws_url
+from tests.gateway.handoff.clients import (
+    StaffClient,
+    UserClient,
+    create_staff,
+    deactivate_staff,
+    log_in,
+    redis_command,
+    ws_url,
+)
 
 pytestmark = pytest.mark.stack
 
@@ -77,3 +87,59 @@ def test_refuse_staff_socket_from_other_site(stack: RunningStack) -> None:
         ) as socket:
             socket.send('{"type": "hello"}')
             socket.recv(timeout=5)
+
+
+def read_me(stack: RunningStack, cookie: str) -> httpx.Response:
+    return httpx.get(
+        f"{stack.urls.gateway_url}/api/v1/staff/me",
+        cookies={"hw_staff_session": cookie},
+        timeout=10,
+    )
+
+
+def wait_until_redis_healthy(stack: RunningStack, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        checks = httpx.get(f"{stack.urls.gateway_url}/healthz", timeout=10).json()["checks"]
+        if checks["redis"] == "ok":
+            return
+        time.sleep(0.5)
+    raise AssertionError("the gateway did not see Redis again")
+
+
+def test_keep_staff_accounts_across_redis_restart(stack: RunningStack) -> None:
+    username = create_staff(stack)
+    cookie = log_in(stack, username).cookies["hw_staff_session"]
+    assert read_me(stack, cookie).status_code == 200
+
+    # The stack's real Redis, memory only, restarted: every key is gone.
+    stack.supervisor.restart("redis")
+    assert redis_command(stack, "DBSIZE") == 0
+    wait_until_redis_healthy(stack)
+
+    assert read_me(stack, cookie).status_code == 401, "sessions are in Redis: signed out"
+    again = log_in(stack, username)
+    assert again.status_code == 204, again.text
+    assert read_me(stack, again.cookies["hw_staff_session"]).json() == {"username": username}
+    # The rest of the stack (Rasa's tracker store, the chat) works on the new Redis too.
+    user = UserClient(stack)
+    try:
+        user.say("hello")
+        user.wait_for(lambda f: f["type"] == "bot")
+    finally:
+        user.close()
+
+
+def test_end_console_of_deactivated_staff(stack: RunningStack) -> None:
+    username = create_staff(stack)
+    staff = StaffClient(stack, username)
+    try:
+        deactivate_staff(stack, username)
+        assert read_me(stack, staff.cookie).status_code == 401
+        # The open console is closed at its next heartbeat (every 10 s).
+        with pytest.raises(ConnectionClosed):
+            staff.wait_for(lambda frame: False, timeout=20)
+        assert staff.socket.close_code == 1008
+        assert log_in(stack, username).status_code == 401
+    finally:
+        staff.close()

@@ -1,0 +1,82 @@
+"""Staff sign-in: accounts in SQL, lockout and sessions in a real Redis (no fakes)."""
+
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from gateway.handoff import keys
+from gateway.handoff.account_store import open_account_store
+from gateway.handoff.accounts import LoginRefused, StaffAccounts, token_hash
+
+PASSWORD = "correct horse battery"
+MAX_FAILED = 3
+
+
+@pytest.fixture
+async def accounts(redis_url: str, tmp_path: Path) -> AsyncIterator[StaffAccounts]:
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    with open_account_store(f"sqlite:///{tmp_path / 'staff.sqlite3'}") as store:
+        yield StaffAccounts(
+            store, redis, session_seconds=60, max_failed_logins=MAX_FAILED, lockout_seconds=60
+        )
+    await redis.aclose()
+
+
+def new_staff(accounts: StaffAccounts, expires_in: timedelta | None = None) -> str:
+    name = f"bert-{secrets.token_hex(3)}"
+    expires = datetime.now(UTC) + expires_in if expires_in is not None else None
+    accounts.store.create(name, PASSWORD, expires)
+    return name
+
+
+async def test_sign_in_staff(accounts: StaffAccounts, redis_url: str) -> None:
+    name = new_staff(accounts, timedelta(days=1))
+    token = await accounts.log_in(name, PASSWORD)
+    assert await accounts.session_user(token) == name
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    try:  # only the token's hash is stored, with the session's expiry
+        assert await redis.get(keys.session(token)) is None
+        assert 0 < await redis.ttl(keys.session(token_hash(token))) <= 60
+    finally:
+        await redis.aclose()
+    await accounts.log_out(token)
+    assert await accounts.session_user(token) is None
+
+
+async def test_refuse_wrong_password(accounts: StaffAccounts) -> None:
+    name = new_staff(accounts)
+    with pytest.raises(LoginRefused) as refused:
+        await accounts.log_in(name, "wrong password!!")
+    assert refused.value.code == "invalid_credentials"
+
+
+async def test_lock_out_after_failed_logins(accounts: StaffAccounts) -> None:
+    name = new_staff(accounts)
+    for _ in range(MAX_FAILED):
+        with pytest.raises(LoginRefused):
+            await accounts.log_in(name, "wrong password!!")
+    with pytest.raises(LoginRefused) as refused:
+        await accounts.log_in(name, PASSWORD)
+    assert refused.value.code == "locked"
+
+
+async def test_refuse_expired_account(accounts: StaffAccounts) -> None:
+    name = new_staff(accounts, timedelta(seconds=-1))
+    with pytest.raises(LoginRefused) as refused:
+        await accounts.log_in(name, PASSWORD)
+    assert refused.value.code == "expired"
+
+
+async def test_end_sessions_of_deactivated_account(accounts: StaffAccounts) -> None:
+    name = new_staff(accounts)
+    token = await accounts.log_in(name, PASSWORD)
+    assert accounts.store.deactivate(name)
+    assert await accounts.session_user(token) is None
+    assert not await accounts.may_sign_in(name)
+    with pytest.raises(LoginRefused) as refused:
+        await accounts.log_in(name, PASSWORD)
+    assert refused.value.code == "invalid_credentials"  # says nothing about the account
