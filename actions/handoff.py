@@ -9,6 +9,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import user_intents
+
 # Intents that say what the conversation is about, most specific first.
 TOPIC_INTENTS = (
     "immediate_danger",
@@ -26,14 +28,6 @@ TOPIC_INTENTS = (
 )
 # Intents that put a conversation first in the staff queue.
 RISK_INTENTS = frozenset({"immediate_danger", "suicidal_thoughts", "child_abuse"})
-
-
-def user_intents(tracker: Tracker) -> list[str]:
-    return [
-        str((event.get("parse_data") or {}).get("intent", {}).get("name") or "")
-        for event in tracker.events
-        if event.get("event") == "user"
-    ]
 
 
 def conversation_topic(intents: list[str]) -> str:

@@ -1,27 +1,16 @@
-"""The conversation's language: from the gateway each turn, or on an explicit request."""
+"""An explicit request to change the conversation's language.
+
+The gateway writes the `language` slot through Rasa's tracker API when the language changes
+(gateway/relay.py); this action handles "can we speak Arabic".
+"""
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import ValidationAction
-from rasa_sdk.types import DomainDict
 
 SUPPORTED_LANGUAGES = frozenset({"nl", "en", "ar", "tr", "pl", "uk", "fa", "so", "ti"})
-
-
-class ValidatePredefinedSlots(ValidationAction):
-    """`action_validate_slot_mappings`: Rasa runs it after every user message."""
-
-    async def extract_language(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        metadata = tracker.latest_message.get("metadata") or {}
-        language = metadata.get("language")
-        if language in SUPPORTED_LANGUAGES and language != tracker.get_slot("language"):
-            return {"language": language}
-        return {}
 
 
 def requested_language(tracker: Tracker) -> str | None:

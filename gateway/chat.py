@@ -177,6 +177,8 @@ class ChatSession:
             if language in SUPPORTED_LANGUAGES and language != self.language:
                 self.language = language
                 await self.services.conversations.save_language(self.conversation_id, language)
+                # Rasa set its slot itself (action_change_language).
+                await self.services.conversations.save_rasa_language(self.conversation_id, language)
                 self.outbox.put_nowait(
                     {
                         "type": "status",

@@ -46,6 +46,18 @@ class ConversationStore:
             pipe.expire(key, self._ttl)
             await pipe.execute()
 
+    async def rasa_language(self, conversation_id: str) -> str | None:
+        """The language last written into Rasa's `language` slot for this conversation."""
+        value = await self._redis.hget(state_key(conversation_id), "rasa_language")
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def save_rasa_language(self, conversation_id: str, language: str) -> None:
+        key = state_key(conversation_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, "rasa_language", language)
+            pipe.expire(key, self._ttl)
+            await pipe.execute()
+
     async def touch(self, conversation_id: str) -> None:
         await self._redis.expire(state_key(conversation_id), self._ttl)
 

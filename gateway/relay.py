@@ -5,6 +5,9 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
+from gateway.conversations import ConversationStore
+from gateway.settings import GatewaySettings
+
 
 class BotUnavailable(Exception):
     """Rasa did not answer; the widget is told and the safety net still applies."""
@@ -12,12 +15,20 @@ class BotUnavailable(Exception):
 
 class RasaRelay:
     def __init__(
-        self, http: httpx.AsyncClient, redis: Redis, rasa_url: str, turn_lock_seconds: float
+        self,
+        http: httpx.AsyncClient,
+        redis: Redis,
+        conversations: ConversationStore,
+        settings: GatewaySettings,
     ) -> None:
         self._http = http
         self._redis = redis
-        self._webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
-        self._turn_lock_seconds = turn_lock_seconds
+        self._conversations = conversations
+        base = settings.rasa_url.rstrip("/")
+        self._webhook = f"{base}/webhooks/rest/webhook"
+        self._events_url = f"{base}/conversations/{{}}/tracker/events"
+        self._token = settings.rasa_token
+        self._turn_lock_seconds = settings.turn_lock_seconds
 
     async def send(self, conversation_id: str, text: str, language: str) -> list[dict[str, Any]]:
         """Send one user message and return Rasa's replies, in order.
@@ -33,6 +44,7 @@ class RasaRelay:
         )
         async with lock:
             try:
+                await self._sync_language(conversation_id, language)
                 response = await self._http.post(
                     self._webhook,
                     json={
@@ -46,3 +58,19 @@ class RasaRelay:
                 raise BotUnavailable(type(error).__name__) from error
         replies: list[dict[str, Any]] = response.json()
         return replies
+
+    async def _sync_language(self, conversation_id: str, language: str) -> None:
+        """Write the language into Rasa's `language` slot, only when it changed.
+
+        Setting it from message metadata took a call to the action server on every turn
+        (`action_validate_slot_mappings`), a third of a turn's time (docs/benchmarks.md).
+        """
+        if await self._conversations.rasa_language(conversation_id) == language:
+            return
+        response = await self._http.post(
+            self._events_url.format(conversation_id),
+            params={"token": self._token, "include_events": "NONE"},
+            json=[{"event": "slot", "name": "language", "value": language}],
+        )
+        response.raise_for_status()
+        await self._conversations.save_rasa_language(conversation_id, language)

@@ -6,6 +6,9 @@ Translators edit one catalogue per language; this script writes every response o
 one variation per language conditioned on the `language` slot. tests/bot/test_responses.py
 fails when the generated file is out of date.
 
+An entry is a text, or a mapping with `text` and `buttons` (each a translated `title` and a
+`payload` that is the same in every language, because it is an intent).
+
 Usage (any Python with PyYAML):  python bot/responses/build.py [--check]
 """
 
@@ -31,17 +34,34 @@ HEADER = (
 )
 
 
-def load_catalogues(directory: Path = RESPONSES_DIR) -> dict[str, dict[str, str]]:
+Entry = dict[str, Any]  # {"text": str} plus, optionally, "buttons": [{"title", "payload"}]
+
+
+def as_entry(path: Path, key: str, value: Any) -> Entry:
+    if isinstance(value, str):
+        return {"text": value}
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+        raise ValueError(f"{path}: {key} must be a text or a mapping with 'text'")
+    buttons = [
+        {"title": str(button["title"]), "payload": str(button["payload"])}
+        for button in value.get("buttons", [])
+    ]
+    return {"text": value["text"], **({"buttons": buttons} if buttons else {})}
+
+
+def load_catalogues(directory: Path = RESPONSES_DIR) -> dict[str, dict[str, Entry]]:
     catalogues = {}
     for path in sorted(directory.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if data.get("language") != path.stem:
             raise ValueError(f"{path}: 'language' must be {path.stem!r}")
-        catalogues[path.stem] = {str(k): str(v) for k, v in data["responses"].items()}
+        catalogues[path.stem] = {
+            str(key): as_entry(path, str(key), value) for key, value in data["responses"].items()
+        }
     return catalogues
 
 
-def build_domain(catalogues: dict[str, dict[str, str]]) -> dict[str, Any]:
+def build_domain(catalogues: dict[str, dict[str, Entry]]) -> dict[str, Any]:
     source = catalogues[SOURCE_LANGUAGE]
     responses: dict[str, list[dict[str, Any]]] = {}
     for key in source:
@@ -49,19 +69,19 @@ def build_domain(catalogues: dict[str, dict[str, str]]) -> dict[str, Any]:
         for language in FULL_LANGUAGES + SAFETY_LANGUAGES:
             if language == SOURCE_LANGUAGE:
                 continue
-            text = catalogues.get(language, {}).get(key)
-            if text is None and language in SAFETY_LANGUAGES:
-                text = catalogues[FALLBACK_LANGUAGE].get(key)
-            if text is None:
+            entry = catalogues.get(language, {}).get(key)
+            if entry is None and language in SAFETY_LANGUAGES:
+                entry = catalogues[FALLBACK_LANGUAGE].get(key)
+            if entry is None:
                 continue
             condition = [{"type": "slot", "name": "language", "value": language}]
-            variations.append({"condition": condition, "text": text})
-        variations.append({"text": source[key]})
+            variations.append({"condition": condition, **entry})
+        variations.append(dict(source[key]))
         responses[key] = variations
     return {"version": "3.1", "responses": responses}
 
 
-def render(catalogues: dict[str, dict[str, str]]) -> str:
+def render(catalogues: dict[str, dict[str, Entry]]) -> str:
     body = yaml.safe_dump(build_domain(catalogues), allow_unicode=True, sort_keys=False, width=1000)
     return HEADER + body
 

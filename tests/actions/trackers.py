@@ -11,6 +11,7 @@ def tracker(
     intent: str = "greet",
     entities: list[dict[str, Any]] | None = None,
     text: str = "",
+    earlier_intents: tuple[str, ...] = (),
 ) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": 0.9},
@@ -22,7 +23,13 @@ def tracker(
         sender_id="test",
         slots={"language": "nl", "postcode": None, "postcode_asked": False, **(slots or {})},
         latest_message=latest,
-        events=[],
+        events=[
+            *(
+                {"event": "user", "parse_data": {"intent": {"name": name}}}
+                for name in earlier_intents
+            ),
+            {"event": "user", "parse_data": latest},
+        ],
         paused=False,
         followup_action=None,
         active_loop={},

@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,15 +22,35 @@ SAFETY_KEYS = (
     "utter_sexual_violence",
     "utter_find_shelter",
     "utter_helplines",
+    # "I want a person" is safety-critical too (issue 5).
+    "utter_offer_counsellor",
+    "utter_offer_declined",
+    "utter_ask_handoff_consent",
 )
 # A phone number: at least 7 digits with spaces/dashes between, or the short numbers.
 PHONE = re.compile(r"\+?\d[\d\- –]{5,}\d|\b11[23]\b")
 
 
-def catalogue(language: str) -> dict[str, str]:
+def entries(language: str) -> dict[str, Any]:
     data = yaml.safe_load((RESPONSES_DIR / f"{language}.yml").read_text(encoding="utf-8"))
-    responses: dict[str, str] = data["responses"]
+    responses: dict[str, Any] = data["responses"]
     return responses
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """Each response's text (an entry is a text, or a mapping with text and buttons)."""
+    return {
+        key: entry if isinstance(entry, str) else entry["text"]
+        for key, entry in entries(language).items()
+    }
+
+
+def button_payloads(language: str) -> dict[str, list[str]]:
+    return {
+        key: [button["payload"] for button in entry.get("buttons", [])]
+        for key, entry in entries(language).items()
+        if isinstance(entry, dict)
+    }
 
 
 def digits(number: str) -> str:
@@ -60,6 +81,18 @@ def test_catalogue_has_safety_responses(language: str) -> None:
     missing = set(SAFETY_KEYS) - set(catalogue(language))
     assert not missing
     assert set(catalogue(language)) <= set(catalogue("nl")), "unknown response names"
+
+
+@pytest.mark.parametrize("language", FULL_LANGUAGES + SAFETY_LANGUAGES)
+def test_buttons_send_same_payloads_as_source(language: str) -> None:
+    """Button titles are translated; payloads are intents and must not change."""
+    source = button_payloads("nl")
+    assert source["utter_offer_counsellor"] == ["/talk_to_human", "/deny"]
+    for key, payloads in button_payloads(language).items():
+        assert payloads == source.get(key), key
+    assert set(button_payloads(language)) == set(source)
+    for key in button_payloads(language):
+        assert all(str(b["title"]).strip() for b in entries(language)[key]["buttons"]), key
 
 
 @pytest.mark.parametrize("language", FULL_LANGUAGES + SAFETY_LANGUAGES)
