@@ -63,6 +63,11 @@ def write_rasa_endpoints(settings: StackSettings, path: Path) -> Path:
     return path
 
 
+def embedding_threads(settings: StackSettings) -> dict[str, str]:
+    threads = str(settings.embedding_threads)
+    return {"OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+
+
 def app_environment(extra: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)})
@@ -174,7 +179,11 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                 str(settings.rasa_port),
             ],  # fmt: skip
             cwd=BOT_DIR,
-            env={**bot_environment(), "SANIC_WORKERS": str(settings.rasa_workers)},
+            env={
+                **bot_environment(),
+                **embedding_threads(settings),
+                "SANIC_WORKERS": str(settings.rasa_workers),
+            },
             health_url=f"{urls.rasa_url}/status?token={settings.rasa_token}",
             ready_timeout_seconds=180,
             depends_on=("redis",),
@@ -195,6 +204,7 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                     "HW_GATEWAY_EMBEDDING_MODEL": os.environ.get(
                         "HW_GATEWAY_EMBEDDING_MODEL", str(E5_MODEL_DIR)
                     ),
+                    **embedding_threads(settings),
                 }
             ),
             health_url=f"{urls.gateway_url}/healthz",

