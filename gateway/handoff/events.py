@@ -37,12 +37,17 @@ class EventBus:
         self._redis = redis
 
     async def publish(self, kind: str, **fields: Any) -> None:
+        """To every session on every replica (keys.EVENTS)."""
         await self._redis.publish(keys.EVENTS, json.dumps({"kind": kind, **fields}))
 
+    async def publish_to_user(self, conversation_id: str, kind: str) -> None:
+        """To the user's connections of one conversation only (no text, ever)."""
+        await self._redis.publish(keys.user_events(conversation_id), json.dumps({"kind": kind}))
+
     @asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[Subscription]:
+    async def subscribe(self, channel: str = keys.EVENTS) -> AsyncIterator[Subscription]:
         pubsub = self._redis.pubsub()
-        await pubsub.subscribe(keys.EVENTS)
+        await pubsub.subscribe(channel)
         try:
             yield Subscription(pubsub)
         finally:

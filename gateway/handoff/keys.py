@@ -21,6 +21,11 @@ def client_ids(conversation_id: str) -> str:
     return f"hw:handoff:{conversation_id}:client-ids"
 
 
+def user_events(conversation_id: str) -> str:
+    """Pub/sub for the user's connections of one conversation: the counsellor is typing."""
+    return f"hw:handoff:{conversation_id}:user-events"
+
+
 def held(username: str) -> str:
     return f"hw:staff:{username}:held"
 

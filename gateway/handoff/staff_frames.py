@@ -43,8 +43,15 @@ class CloseFrame(StaffFrame):
     outcome: str = Field(min_length=1, max_length=40)
 
 
+class StaffTypingFrame(StaffFrame):
+    """The counsellor is typing; passed to the user's widget without any text."""
+
+    type: Literal["typing"]
+    conversation_id: ConversationId
+
+
 StaffClientFrame = Annotated[
-    HelloFrame | ClaimFrame | StaffMessageFrame | TransferFrame | CloseFrame,
+    HelloFrame | ClaimFrame | StaffMessageFrame | TransferFrame | CloseFrame | StaffTypingFrame,
     Field(discriminator="type"),
 ]
 STAFF_FRAME: TypeAdapter[StaffClientFrame] = TypeAdapter(StaffClientFrame)

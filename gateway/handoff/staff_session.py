@@ -9,6 +9,7 @@ or expired).
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -26,6 +27,7 @@ from gateway.handoff.staff_frames import (
     CloseFrame,
     HelloFrame,
     StaffMessageFrame,
+    StaffTypingFrame,
     TransferFrame,
 )
 from gateway.handoff.store import HandoffState
@@ -33,6 +35,9 @@ from gateway.handoff.store import HandoffState
 logger = logging.getLogger(__name__)
 READ_BLOCK_MS = 1000
 HEARTBEAT_SECONDS = 10.0
+# At most one "counsellor is typing" per conversation this often (the console sends one
+# every 3 s while typing; the widget shows it for 6 s).
+STAFF_TYPING_INTERVAL_SECONDS = 2.0
 ERROR_MESSAGES = {
     "invalid_frame": "Dit bericht van de console kon niet worden gelezen.",
     "not_holder": "Je hebt dit gesprek niet (meer) in behandeling.",
@@ -62,6 +67,7 @@ class StaffSession:
         self.held_changed = asyncio.Event()
         self.member = StaffPresence.new_member(username)
         self.max_chars = service.settings.max_message_chars
+        self.typing_sent_at: dict[str, float] = {}  # conversation id -> monotonic time
 
     async def run(self) -> None:
         hello = await self.receive_hello()
@@ -148,6 +154,7 @@ class StaffSession:
 
     def drop(self, conversation_id: str, reason: str) -> None:
         self.cursors.pop(conversation_id, None)
+        self.typing_sent_at.pop(conversation_id, None)
         self.outbox.put_nowait(
             {"type": "released", "conversation_id": conversation_id, "reason": reason}
         )
@@ -181,6 +188,8 @@ class StaffSession:
                 await self.transfer(frame)
             elif isinstance(frame, CloseFrame):
                 await self.close(frame)
+            elif isinstance(frame, StaffTypingFrame):
+                await self.staff_typing(frame)
 
     async def log_loop(self) -> None:
         while True:
@@ -266,7 +275,20 @@ class StaffSession:
         if appended == NOT_HOLDER:
             self.error("not_holder", frame.id)
             return
+        self.typing_sent_at.pop(frame.conversation_id, None)  # typing again is news
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
+
+    async def staff_typing(self, frame: StaffTypingFrame) -> None:
+        """Tell the user's widget, throttled; only for a conversation this console holds."""
+        conversation_id = frame.conversation_id
+        if conversation_id not in self.cursors:
+            return  # not (or no longer) held here: typing is best effort, no error
+        now = time.monotonic()
+        last = self.typing_sent_at.get(conversation_id)
+        if last is not None and now - last < STAFF_TYPING_INTERVAL_SECONDS:
+            return
+        self.typing_sent_at[conversation_id] = now
+        await self.service.events.publish_to_user(conversation_id, "staff_typing")
 
     async def transfer(self, frame: TransferFrame) -> None:
         if not await self.service.transfer(frame.conversation_id, self.username, frame.to):

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from redis.exceptions import RedisError
 
 from gateway.conversations import text_direction
-from gateway.handoff import texts
+from gateway.handoff import keys, texts
 from gateway.handoff.log import LogEntry
 from gateway.handoff.service import HandoffService
 from gateway.handoff.store import HandoffState
@@ -155,7 +155,10 @@ class UserHandoff:
         """The task ChatSession runs: follows each handoff of this conversation."""
         while True:
             await self.engaged.wait()
-            waiting = asyncio.create_task(self.report_waiting())
+            helpers = [
+                asyncio.create_task(self.report_waiting()),
+                asyncio.create_task(self.relay_staff_typing()),
+            ]
             try:
                 await self.deliver()
             except RedisError as error:
@@ -164,8 +167,9 @@ class UserHandoff:
                 await asyncio.sleep(1.0)
                 continue
             finally:
-                waiting.cancel()
-                await asyncio.gather(waiting, return_exceptions=True)
+                for helper in helpers:
+                    helper.cancel()
+                await asyncio.gather(*helpers, return_exceptions=True)
             self.engaged.clear()
 
     async def deliver(self) -> None:
@@ -222,6 +226,15 @@ class UserHandoff:
         if entry.kind == "status":
             return {"type": "status", "id": entry.id, "code": entry.code}
         return None  # the user's own messages are already on their screen
+
+    async def relay_staff_typing(self) -> None:
+        """`{"type": "typing", "from": "staff"}` to the widget when the counsellor types."""
+        channel = keys.user_events(self.conversation_id)
+        async with self.service.events.subscribe(channel) as events:
+            while True:
+                event = await events.next(timeout=WAIT_REFRESH_SECONDS)
+                if event is not None and event.get("kind") == "staff_typing":
+                    await self.chat.send_now({"type": "typing", "from": "staff"})
 
     async def report_waiting(self) -> None:
         """Queue position and estimated wait, sent again whenever the queue changes."""

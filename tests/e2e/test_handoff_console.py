@@ -83,10 +83,22 @@ def test_hand_off_to_staff_and_back_to_bot(
     expect(panel.locator('[data-hw-entry-from="user"]')).to_have_text(
         "Gebruiker: Ik ben bang, hij is boos", timeout=5_000
     )
+
+    # The counsellor types: the user sees it in Dutch, and it goes by itself when no
+    # message follows within a few seconds.
+    staff_typing = user.locator("[data-hw-typing]")
+    expect(staff_typing).to_be_hidden()
+    panel.locator("[data-hw-staff-input]").press_sequentially("Even kijken")
+    expect(staff_typing).to_be_visible(timeout=5_000)
+    expect(staff_typing).to_have_text("De hulpverlener typt…")
+    expect(staff_typing).to_be_hidden(timeout=10_000)
+    # Picking a quick phrase is typing too; the indicator goes when the message arrives.
     panel.locator('[data-hw-phrase="safe_now"]').click()
     expect(panel.locator("[data-hw-staff-input]")).to_have_value("Ben je nu veilig?")
+    expect(staff_typing).to_be_visible(timeout=5_000)
     panel.locator("[data-hw-staff-send]").click()
     expect(user.locator('[data-hw-from="staff"]')).to_have_text("Ben je nu veilig?", timeout=5_000)
+    expect(staff_typing).to_be_hidden()
 
     say(user, "ja")
     expect(panel.locator('[data-hw-entry-from="user"]')).to_have_count(2, timeout=5_000)

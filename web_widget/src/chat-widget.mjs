@@ -9,6 +9,10 @@ import { QuickExit } from './quick-exit.mjs';
 import { renderRichText } from './render.mjs';
 
 const TYPING_INTERVAL_MS = 3000;
+// "The counsellor is typing": shown this long after the last typing frame (the console
+// sends one every 3 s while typing); typing frames this soon after a staff message are late.
+const STAFF_TYPING_VISIBLE_MS = 6000;
+const STAFF_TYPING_AFTER_MESSAGE_MS = 1000;
 const COUNTER_WARN_RATIO = 0.9;
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 const STATUS_CODES = new Set([
@@ -46,6 +50,8 @@ export class ChatWidget {
     this.sequence = 0;
     this.humanMode = false;
     this.lastTypingAt = 0;
+    this.staffTypingTimer = null;
+    this.lastStaffMessageAt = 0;
     this.languageChanged = false;
     this.quietReconnect = false;
     this.countdownTimer = null;
@@ -135,6 +141,7 @@ export class ChatWidget {
       tabindex: '0',
       'data-hw-log': '',
     });
+    this.staffTyping = h('p', { class: 'hw-typing', 'data-hw-typing': '', hidden: true });
 
     this.inputLabel = h('label', { class: 'hw-input-label', for: `${id}-input` });
     this.input = h('textarea', {
@@ -182,6 +189,7 @@ export class ChatWidget {
       this.safety,
       this.offline,
       this.log,
+      this.staffTyping,
       this.form,
       h('footer', { class: 'hw-footer' }, [this.connectionStatus, this.deleteButton]),
     ]);
@@ -213,6 +221,7 @@ export class ChatWidget {
     this.inputLabel.textContent = s.input_label;
     this.input.placeholder = s.input_placeholder;
     this.sendButton.textContent = s.send;
+    this.staffTyping.textContent = s.staff_typing;
     this.deleteButton.textContent = s.delete_chat;
     this.#updateCounter();
     this.#showConnection();
@@ -266,8 +275,15 @@ export class ChatWidget {
       case 'bot':
       case 'staff':
         if (typeof frame.text === 'string') {
+          if (frame.type === 'staff') {
+            this.lastStaffMessageAt = Date.now();
+            this.#hideStaffTyping();
+          }
           this.#appendMessage(frame.type, frame.text, frame);
         }
+        break;
+      case 'typing':
+        if (frame.from === 'staff') this.#showStaffTyping();
         break;
       case 'status':
         this.#onStatus(frame);
@@ -305,6 +321,7 @@ export class ChatWidget {
   #onStatus(frame) {
     if (!STATUS_CODES.has(frame.code)) return;
     this.humanMode = HUMAN_CODES.has(frame.code);
+    if (!this.humanMode) this.#hideStaffTyping();
     const values = {
       position: Number.isFinite(frame.position) ? frame.position : '?',
       wait_minutes: Number.isFinite(frame.wait_minutes) ? frame.wait_minutes : '?',
@@ -424,6 +441,18 @@ export class ChatWidget {
 
   // ---- rendering -------------------------------------------------------------------------
 
+  #showStaffTyping() {
+    if (!this.humanMode || Date.now() - this.lastStaffMessageAt < STAFF_TYPING_AFTER_MESSAGE_MS) return;
+    this.staffTyping.hidden = false;
+    clearTimeout(this.staffTypingTimer);
+    this.staffTypingTimer = setTimeout(() => this.#hideStaffTyping(), STAFF_TYPING_VISIBLE_MS);
+  }
+
+  #hideStaffTyping() {
+    clearTimeout(this.staffTypingTimer);
+    this.staffTyping.hidden = true;
+  }
+
   #appendMessage(from, text, { dir, language, buttons } = {}) {
     const speaker = this.strings[`speaker_${from}`] ?? from;
     const message = h('p', {
@@ -477,6 +506,8 @@ export class ChatWidget {
     this.shownIds.clear();
     this.lastShownId = null;
     this.humanMode = false;
+    this.lastStaffMessageAt = 0;
+    this.#hideStaffTyping();
     this.log.replaceChildren();
     this.input.value = '';
     this.#updateCounter();

@@ -4,6 +4,8 @@
 // (in memory only) and resumes from it after a reconnect, dropping any repeat.
 
 const $ = (selector, root = document) => root.querySelector(selector);
+// While the counsellor types, the user's widget is told at most this often (no text is sent).
+const TYPING_INTERVAL_MS = 3000;
 
 function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -30,6 +32,7 @@ class StaffConsole {
     this.online = [];
     this.username = '';
     this.messageCounter = 0;
+    this.typingSentAt = new Map(); // conversation id -> time the last typing frame was sent
     this.pageId = crypto.randomUUID().slice(0, 8); // message ids unique across page loads
   }
 
@@ -168,6 +171,7 @@ class StaffConsole {
     input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); this.sendMessage(id, input); }
     });
+    input.addEventListener('input', () => this.typing(id));
     const phrases = frame.phrases || { phrases: [] };
     const transfer = h('select', { 'data-hw-transfer-to': '', 'aria-label': s.transfer_label });
     this.fillTransfer(transfer);
@@ -192,7 +196,7 @@ class StaffConsole {
         ' ', format(s.phrases_status, { status: phrases.review_status })),
       h('div', { class: 'hs-phrases' }, ...phrases.phrases.map((phrase) => h('button', {
         type: 'button', class: 'hs-button hs-button--secondary', 'data-hw-phrase': phrase.key, title: phrase.meaning,
-        onclick: () => { input.value = phrase.text; input.focus(); },
+        onclick: () => { input.value = phrase.text; input.focus(); this.typing(id); },
       }, phrase.meaning))),
       h('div', { class: 'hs-compose' }, input,
         h('button', { type: 'button', class: 'hs-button', 'data-hw-staff-send': '', onclick: () => this.sendMessage(id, input) }, s.send)),
@@ -212,7 +216,17 @@ class StaffConsole {
     const text = input.value.trim();
     if (!text) return;
     this.messageCounter += 1;
-    if (this.send({ type: 'message', conversation_id: conversationId, text, id: `${this.pageId}-${this.messageCounter}` })) input.value = '';
+    if (this.send({ type: 'message', conversation_id: conversationId, text, id: `${this.pageId}-${this.messageCounter}` })) {
+      input.value = '';
+      this.typingSentAt.delete(conversationId); // typing after this message is news again
+    }
+  }
+
+  /** Tell the user the counsellor is typing (throttled; the gateway throttles too). */
+  typing(conversationId) {
+    const now = Date.now();
+    if (now - (this.typingSentAt.get(conversationId) ?? 0) < TYPING_INTERVAL_MS) return;
+    if (this.send({ type: 'typing', conversation_id: conversationId })) this.typingSentAt.set(conversationId, now);
   }
 
   addEntry(frame) {
@@ -250,6 +264,7 @@ class StaffConsole {
     const panel = this.panel(frame.conversation_id);
     this.cursors.delete(frame.conversation_id);
     this.seen.delete(frame.conversation_id);
+    this.typingSentAt.delete(frame.conversation_id);
     panel?.remove(); // the transcript leaves the screen with the conversation
     this.notice(this.s[`released_${frame.reason}`] || frame.reason);
   }
