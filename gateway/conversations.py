@@ -36,25 +36,26 @@ class ConversationStore:
         return bool(await self._redis.exists(state_key(conversation_id)))
 
     async def language(self, conversation_id: str) -> str | None:
-        value = await self._redis.hget(state_key(conversation_id), "language")
-        return value.decode() if isinstance(value, bytes) else value
+        return await self._get(conversation_id, "language")
 
     async def save_language(self, conversation_id: str, language: str) -> None:
-        key = state_key(conversation_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, "language", language)
-            pipe.expire(key, self._ttl)
-            await pipe.execute()
+        await self._set(conversation_id, "language", language)
 
     async def rasa_language(self, conversation_id: str) -> str | None:
         """The language last written into Rasa's `language` slot for this conversation."""
-        value = await self._redis.hget(state_key(conversation_id), "rasa_language")
-        return value.decode() if isinstance(value, bytes) else value
+        return await self._get(conversation_id, "rasa_language")
 
     async def save_rasa_language(self, conversation_id: str, language: str) -> None:
+        await self._set(conversation_id, "rasa_language", language)
+
+    async def _get(self, conversation_id: str, field: str) -> str | None:
+        value = await self._redis.hget(state_key(conversation_id), field)
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def _set(self, conversation_id: str, field: str, value: str) -> None:
         key = state_key(conversation_id)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, "rasa_language", language)
+            pipe.hset(key, field, value)
             pipe.expire(key, self._ttl)
             await pipe.execute()
 
