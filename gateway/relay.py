@@ -30,8 +30,17 @@ class RasaRelay:
         self._token = settings.rasa_token
         self._turn_lock_seconds = settings.turn_lock_seconds
 
-    async def send(self, conversation_id: str, text: str, language: str) -> list[dict[str, Any]]:
+    async def send(
+        self,
+        conversation_id: str,
+        text: str,
+        language: str,
+        e5_query: dict[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
         """Send one user message and return Rasa's replies, in order.
+
+        `e5_query` is the message's e5 vector the safety net already computed; the bot's
+        featurizer uses it instead of embedding the text again (docs/protocol.md).
 
         Rasa 3.6's Redis lock store is not atomic, so concurrent messages of one
         conversation can be lost; a Redis lock (SET NX with expiry) serialises them across
@@ -50,7 +59,8 @@ class RasaRelay:
                     json={
                         "sender": conversation_id,
                         "message": text,
-                        "metadata": {"language": language},
+                        "metadata": {"language": language}
+                        | ({"e5_query": e5_query} if e5_query else {}),
                     },
                 )
                 response.raise_for_status()

@@ -54,6 +54,8 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
 class Assessment:
     signal: Signal | None
     reason: str  # "phrase", "similarity" or "none": counted in logs, never the text
+    # The message's e5 vector when one was computed (the bot may reuse it).
+    vector: Vectors | None = None
 
 
 class SafetyNet:
@@ -85,8 +87,12 @@ class SafetyNet:
             return Signal.SUICIDE
         return Signal.DANGER if hits else None
 
-    def match_similar(self, text: str) -> Signal | None:
-        scores = self._vectors @ self._embedder.embed([text])[0]
+    @property
+    def model_id(self) -> str:
+        return self._embedder.model_id
+
+    def match_similar(self, vector: Vectors) -> Signal | None:
+        scores = self._vectors @ vector
         best = int(np.argmax(scores))
         label = self._labels[best]
         if label is None or scores[best] < self._threshold:
@@ -101,8 +107,9 @@ class SafetyNet:
         signal = self.match_phrase(text)
         if signal:
             return Assessment(signal, "phrase")
-        signal = self.match_similar(text)
-        return Assessment(signal, "similarity" if signal else "none")
+        vector = self._embedder.embed([text])[0]
+        signal = self.match_similar(vector)
+        return Assessment(signal, "similarity" if signal else "none", vector)
 
 
 SENTENCE_END = re.compile(r"[.!?؟።\n]")

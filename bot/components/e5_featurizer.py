@@ -8,6 +8,8 @@ run time) and needs only numpy, so it fits Rasa 3.6's pinned environment.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import logging
 import sqlite3
@@ -29,6 +31,29 @@ logger = logging.getLogger(__name__)
 # Re-training re-embeds thousands of unchanged examples; a cache outside the model inputs
 # (var/ is never committed) makes a retrain after a small data change fast.
 DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "e5-embeddings.sqlite3"
+# The gateway's safety net embeds every message with the same model; it passes the vector
+# in the message metadata so that a turn embeds once (docs/protocol.md, "Gateway -> Rasa").
+SHARED_KEY = "e5_query"
+SHARED_MODEL = "multilingual-e5-small"
+DIMENSIONS = 384
+
+
+def shared_vector(metadata: Any) -> np.ndarray | None:
+    """The gateway's vector for this message, if it is present and well-formed."""
+    shared = metadata.get(SHARED_KEY) if isinstance(metadata, dict) else None
+    if not isinstance(shared, dict) or shared.get("model") != SHARED_MODEL:
+        return None
+    try:
+        raw = base64.b64decode(str(shared.get("vector", "")), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != DIMENSIONS * 4:
+        return None
+    vector = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+    # e5 vectors are L2-normalised: anything else is not one.
+    if not np.all(np.isfinite(vector)) or abs(float(np.linalg.norm(vector)) - 1.0) > 1e-3:
+        return None
+    return vector
 
 
 class EmbeddingCache:
@@ -149,7 +174,16 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             )
 
     def process(self, messages: list[Message]) -> list[Message]:
-        self._featurize(messages)
+        own = []
+        for message in messages:
+            vector = shared_vector(message.get("metadata"))
+            if vector is None or not str(message.get(TEXT) or "").strip():
+                own.append(message)
+                continue
+            self.add_features_to_message(
+                sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message
+            )
+        self._featurize(own)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

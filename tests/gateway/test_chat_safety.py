@@ -1,5 +1,6 @@
 """112/113 is the first line the user sees, whether Rasa is right, wrong, or down."""
 
+import base64
 import dataclasses
 import json
 import time
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from websockets.sync.client import connect
 
+from gateway.embedding import E5_SMALL
 from gateway.main import create_app
 from gateway.relay import BotUnavailable
 from gateway.settings import GatewaySettings
@@ -22,10 +24,20 @@ from tests.conftest import RunningStack
 class ScriptedRelay:
     """Stands in for Rasa with fixed replies (a unit-level fake: Rasa right or wrong)."""
 
-    def __init__(self, replies: list[dict[str, Any]] | None) -> None:
+    def __init__(
+        self, replies: list[dict[str, Any]] | None, fail_first: Exception | None = None
+    ) -> None:
         self.replies = replies
+        self.fail_first = fail_first
+        self.e5_queries: list[object] = []
 
-    async def send(self, conversation_id: str, text: str, language: str) -> list[dict[str, Any]]:
+    async def send(
+        self, conversation_id: str, text: str, language: str, e5_query: object = None
+    ) -> list[dict[str, Any]]:
+        self.e5_queries.append(e5_query)
+        if self.fail_first is not None:
+            error, self.fail_first = self.fail_first, None
+            raise error
         if self.replies is None:
             raise BotUnavailable("scripted")
         return self.replies
@@ -153,3 +165,22 @@ def test_answer_danger_with_112_first_through_real_stack(stack: RunningStack) ->
         first = json.loads(socket.recv(timeout=60))
     assert first["type"] == "bot"
     assert "112" in first["text"].split(".")[0]
+
+
+def test_keep_chat_going_after_failed_turn(client: TestClient) -> None:
+    use_relay(client, ScriptedRelay([{"text": "Hallo!"}], fail_first=RuntimeError("bug")))
+    with open_chat(client, "nl") as socket:
+        _, error = exchange(socket, "hallo", 2)
+        assert error["type"] == "error" and error["code"] == "bot_unavailable"
+        _, reply = exchange(socket, "hallo", 2)
+        assert reply["text"] == "Hallo!"
+
+
+def test_hand_safety_net_vector_to_bot(client: TestClient) -> None:
+    relay = ScriptedRelay([{"text": "Hallo!"}])
+    use_relay(client, relay)
+    with open_chat(client, "nl") as socket:
+        exchange(socket, "hoe werkt een huisverbod", 2)
+    shared = relay.e5_queries[-1]
+    assert isinstance(shared, dict) and shared["model"] == E5_SMALL
+    assert len(base64.b64decode(shared["vector"])) == 384 * 4
