@@ -3,10 +3,12 @@
 Each simulated chat opens the widget's websocket and sends one message every `--interval`
 seconds for `--duration` seconds (default: 50 chats, every 5 s, 2 minutes: about 10
 messages a second). Turn latency is the time from sending a message to the first bot
-frame. Then the same load goes straight to Rasa's REST webhook, for comparison.
+frame. Then the same load goes straight to Rasa's REST webhook, for comparison. Each chat
+keeps to one language, chosen at random (`--mixed-languages`: a random one per message).
 
     make run            # in another terminal; writes var/run.json
     .venv/bin/python benchmarks/chat_load.py [--chats 50 --interval 5 --duration 120]
+                                             [--mixed-languages]
 
 Only loopback addresses are used (the stack's own URLs from var/run.json).
 """
@@ -19,6 +21,7 @@ import secrets
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,18 +29,31 @@ import httpx
 from websockets.asyncio.client import connect
 
 RUN_JSON = Path(__file__).resolve().parent.parent / "var" / "run.json"
-MESSAGES = [
-    ("nl", "hallo"),
-    ("nl", "mijn vriend slaat me soms, is dat mishandeling?"),
-    ("nl", "3511 AB"),
-    ("en", "how does a restraining order work"),
-    ("en", "can I stay anonymous if I call?"),
-    ("ar", "أين أجد ملجأ للنساء"),
-    ("tr", "kocam bana bağırıyor ve paramı alıyor"),
-    ("pl", "gdzie mogę zgłosić przemoc domową"),
-    ("uk", "я хочу поговорити з людиною"),
-    ("nl", "wat doet Veilig Thuis als ik bel?"),
-]
+# Per language, what people ask most; each simulated chat keeps to one language, as people
+# do (--mixed-languages: every message in a random language, which makes the gateway write
+# Rasa's language slot on most turns).
+MESSAGES = {
+    "nl": [
+        "hallo",
+        "mijn vriend slaat me soms, is dat mishandeling?",
+        "3511 AB",
+        "wat doet Veilig Thuis als ik bel?",
+    ],
+    "en": ["how does a restraining order work", "can I stay anonymous if I call?", "3511 AB"],
+    "ar": ["أين أجد ملجأ للنساء", "هل يمكنني أن أبقى مجهولة؟", "مرحبا"],
+    "tr": ["kocam bana bağırıyor ve paramı alıyor", "merhaba", "polise nasıl şikayet ederim"],
+    "pl": ["gdzie mogę zgłosić przemoc domową", "dzień dobry", "czy mogę zostać anonimowa?"],
+    "uk": ["я хочу поговорити з людиною", "привіт", "де знайти притулок для жінок"],
+}
+
+
+def message_picker(mixed: bool) -> Callable[[], tuple[str, str]]:
+    """One chat's next (language, text)."""
+    if mixed:
+        pairs = [(language, text) for language, texts in MESSAGES.items() for text in texts]
+        return lambda: random.choice(pairs)
+    language = random.choice(list(MESSAGES))
+    return lambda: (language, random.choice(MESSAGES[language]))
 
 
 @dataclass
@@ -49,15 +65,18 @@ class Results:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-async def chat_through_gateway(url: str, interval: float, duration: float, out: Results) -> None:
+async def chat_through_gateway(
+    url: str, interval: float, duration: float, mixed: bool, out: Results
+) -> None:
     await asyncio.sleep(random.uniform(0, interval))  # spread the chats over the interval
     end = time.monotonic() + duration
+    pick = message_picker(mixed)
     try:
         async with connect(url, open_timeout=30) as socket:
-            await socket.send(json.dumps({"type": "start", "language": "nl"}))
+            await socket.send(json.dumps({"type": "start", "language": pick()[0]}))
             json.loads(await socket.recv())
             while time.monotonic() < end:
-                language, text = random.choice(MESSAGES)
+                _, text = pick()
                 started = time.perf_counter()
                 await socket.send(json.dumps({"type": "message", "text": text, "id": "b"}))
                 while True:
@@ -84,13 +103,19 @@ async def drain(socket: object) -> None:
 
 
 async def chat_with_rasa(
-    http: httpx.AsyncClient, webhook: str, interval: float, duration: float, out: Results
+    http: httpx.AsyncClient,
+    webhook: str,
+    interval: float,
+    duration: float,
+    mixed: bool,
+    out: Results,
 ) -> None:
     await asyncio.sleep(random.uniform(0, interval))
     sender = secrets.token_urlsafe(12)
     end = time.monotonic() + duration
+    pick = message_picker(mixed)
     while time.monotonic() < end:
-        language, text = random.choice(MESSAGES)
+        language, text = pick()
         started = time.perf_counter()
         try:
             response = await http.post(
@@ -124,7 +149,9 @@ async def main(args: argparse.Namespace) -> None:
     started = time.monotonic()
     await asyncio.gather(
         *(
-            chat_through_gateway(ws_url, args.interval, args.duration, gateway)
+            chat_through_gateway(
+                ws_url, args.interval, args.duration, args.mixed_languages, gateway
+            )
             for _ in range(args.chats)
         )
     )
@@ -138,7 +165,9 @@ async def main(args: argparse.Namespace) -> None:
     ) as http:
         await asyncio.gather(
             *(
-                chat_with_rasa(http, webhook, args.interval, args.duration, rasa)
+                chat_with_rasa(
+                    http, webhook, args.interval, args.duration, args.mixed_languages, rasa
+                )
                 for _ in range(args.chats)
             )
         )
@@ -152,4 +181,7 @@ if __name__ == "__main__":
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--duration", type=float, default=120.0)
     parser.add_argument("--run-json", default=str(RUN_JSON))
+    parser.add_argument(
+        "--mixed-languages", action="store_true", help="every message in a random language"
+    )
     asyncio.run(main(parser.parse_args()))
