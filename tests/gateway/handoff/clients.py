@@ -183,3 +183,15 @@ class StaffClient(FrameReader):
 
     def close(self) -> None:
         self.socket.close()
+
+
+def hand_over(user: UserClient, staff: StaffClient) -> str:
+    """The user asks for a person (sharing the conversation) and `staff` takes it; its id."""
+    user.request_handoff()
+    user.wait_for(lambda f: f.get("code") == "handoff_waiting")
+    cid = user.conversation_id
+    assert cid is not None
+    staff.claim(cid)
+    staff.wait_for(lambda f: f["type"] == "conversation")
+    user.wait_for(lambda f: f.get("code") == "handoff_joined")
+    return cid

@@ -10,7 +10,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import RunningStack
-from tests.gateway.handoff.clients import StaffClient, UserClient, create_staff
+from tests.gateway.handoff.clients import StaffClient, UserClient, create_staff, hand_over
 
 pytestmark = pytest.mark.stack
 BURST = 30
@@ -27,13 +27,7 @@ def test_deliver_each_message_once_when_gateway_restarts(clean_handoff: RunningS
     staff = StaffClient(stack, create_staff(stack))
     user = UserClient(stack)
     try:
-        user.request_handoff()
-        user.wait_for(lambda f: f.get("code") == "handoff_waiting")
-        cid = user.conversation_id
-        assert cid is not None
-        staff.claim(cid)
-        staff.wait_for(lambda f: f["type"] == "conversation")
-        user.wait_for(lambda f: f.get("code") == "handoff_joined")
+        cid = hand_over(user, staff)
 
         # Both sides send a burst; the gateway is killed while it is being handled.
         user_sent = [(f"u{i}", f"user message {i}") for i in range(BURST)]

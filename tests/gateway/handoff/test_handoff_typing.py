@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from gateway.handoff.staff_frames import STAFF_FRAME
 from gateway.handoff.staff_session import STAFF_TYPING_INTERVAL_SECONDS
 from tests.conftest import RunningStack
-from tests.gateway.handoff.clients import StaffClient, UserClient, create_staff
+from tests.gateway.handoff.clients import StaffClient, UserClient, create_staff, hand_over
 
 pytestmark = pytest.mark.stack
 STAFF_TYPING = {"type": "typing", "from": "staff"}
@@ -30,13 +30,7 @@ def test_relay_staff_typing_to_user(clean_handoff: RunningStack) -> None:
     bob = StaffClient(stack, create_staff(stack, "bob"))
     user = UserClient(stack)
     try:
-        user.request_handoff()
-        user.wait_for(lambda f: f.get("code") == "handoff_waiting")
-        cid = user.conversation_id
-        assert cid is not None
-        ann.claim(cid)
-        ann.wait_for(lambda f: f["type"] == "conversation")
-        user.wait_for(lambda f: f.get("code") == "handoff_joined")
+        cid = hand_over(user, ann)
 
         # A burst from the console: one frame reaches the user, and it carries no text.
         before = len(user.frames)
