@@ -6,6 +6,7 @@ import httpx
 from redis.asyncio import Redis
 
 from gateway.conversations import ConversationStore
+from gateway.handoff.rasa_control import RasaControl
 from gateway.settings import GatewaySettings
 
 
@@ -24,10 +25,8 @@ class RasaRelay:
         self._http = http
         self._redis = redis
         self._conversations = conversations
-        base = settings.rasa_url.rstrip("/")
-        self._webhook = f"{base}/webhooks/rest/webhook"
-        self._events_url = f"{base}/conversations/{{}}/tracker/events"
-        self._token = settings.rasa_token
+        self._webhook = f"{settings.rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        self._rasa = RasaControl(http, settings.rasa_url, settings.rasa_token)
         self._turn_lock_seconds = settings.turn_lock_seconds
 
     async def send(
@@ -77,10 +76,6 @@ class RasaRelay:
         """
         if await self._conversations.rasa_language(conversation_id) == language:
             return
-        response = await self._http.post(
-            self._events_url.format(conversation_id),
-            params={"token": self._token, "include_events": "NONE"},
-            json=[{"event": "slot", "name": "language", "value": language}],
-        )
-        response.raise_for_status()
+        if not await self._rasa.set_language(conversation_id, language):
+            raise BotUnavailable("tracker events")
         await self._conversations.save_rasa_language(conversation_id, language)

@@ -1,4 +1,4 @@
-"""Pausing and resuming the bot for a conversation through Rasa's HTTP API (loopback)."""
+"""Rasa's tracker API for one conversation (loopback): pause, resume, language, transcript."""
 
 import logging
 from typing import Any
@@ -36,6 +36,10 @@ class RasaControl:
 
     async def resume(self, conversation_id: str) -> bool:
         return await self._post_events(conversation_id, RESUME)
+
+    async def set_language(self, conversation_id: str, language: str) -> bool:
+        slot = {"event": "slot", "name": "language", "value": language}
+        return await self._post_events(conversation_id, [slot])
 
     async def transcript(self, conversation_id: str) -> list[dict[str, str]]:
         """User and bot texts of the bot part of the conversation (only shown with consent)."""
