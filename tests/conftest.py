@@ -65,6 +65,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         gateway_port=free_port(),
         rasa_token=secrets.token_hex(16),
         gateway_staff_database_url=f"sqlite:///{var_dir / 'staff.sqlite3'}",
+        # One worker keeps the suite's memory and start-up down; tests/stack/test_run.py
+        # starts `make run` with the default two.
+        rasa_workers=1,
     )
     model = ensure_model(settings.bot_python, var_dir / "logs" / "train.log")
     build_e5_model()
