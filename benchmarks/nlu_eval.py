@@ -241,6 +241,12 @@ def main() -> int:
         help=f"folder of held-out <lang>.yml files (default {HELDOUT_DIR.relative_to(REPO_ROOT)};"
         f" the blind split is {BLIND_HELDOUT_DIR.relative_to(REPO_ROOT)})",
     )
+    parser.add_argument(
+        "--predictions",
+        type=Path,
+        help="also write what was served per held-out message, in order, without its text"
+        " (for benchmarks/safety_eval.py)",
+    )
     args = parser.parse_args()
 
     examples = load_heldout(args.heldout)
@@ -262,6 +268,12 @@ def main() -> int:
     print("\ncommand:", " ".join([Path(sys.executable).name, *sys.argv]))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    if args.predictions:
+        served = [
+            {"language": e.language, "intent": e.intent, "served": p.served}
+            for e, p in zip(examples, predictions, strict=True)
+        ]
+        args.predictions.write_text(json.dumps(served))
     return 0 if summary["_targets_met"] else 1
 
 
