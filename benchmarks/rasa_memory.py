@@ -43,12 +43,31 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def children(pid: int) -> list[int]:
+    """Direct child processes (Sanic's workers, with HW_RASA_WORKERS > 1)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name (field 2) may hold spaces; the parent pid follows its ")".
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return sorted(found)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     pid = pid_for_port(args.port)
+    workers = children(pid)
+    total = rss_kib(pid) + sum(rss_kib(w) for w in workers)
     print(f"rasa (pid {pid}) resident memory: {rss_kib(pid) / 1024:.0f} MiB")
+    for worker in workers:
+        print(f"  child (pid {worker}): {rss_kib(worker) / 1024:.0f} MiB")
+    # Pages shared between the processes are counted once per process here.
+    print(f"total resident memory, {1 + len(workers)} processes: {total / 1024:.0f} MiB")
     print("command:", " ".join(["python", *sys.argv]))
     return 0
 
