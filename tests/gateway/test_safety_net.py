@@ -17,6 +17,8 @@ DANGER = [
     "شوهرم می خواهد مرا بکشد",
     "wuu i dilayaa hadda",
     "please come quickly he is breaking the door",
+    "hij kwam terug met een bijl",
+    "رجع ومعه فأس",
 ]
 SUICIDE = [
     "i can't go on anymore",
@@ -41,6 +43,8 @@ NEITHER = [
     "is it abuse if he reads my messages",
     "ik gun het je van harte",
     "I am scared",
+    # Somali "qori" is "gun" and "to write": only the gun's definite form is a phrase.
+    "ma ku qori karaa af soomaali",
 ]
 
 
