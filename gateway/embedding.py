@@ -70,6 +70,7 @@ class OnnxEmbedder:
 
     ONNX_FILE = "onnx/model.onnx"
     PROMPT = "query: "
+    BATCH = 16
 
     def __init__(self, folder: Path, threads: int) -> None:
         import onnxruntime
@@ -94,6 +95,14 @@ class OnnxEmbedder:
         self.model_id = E5_SMALL if folder.name == E5_SMALL else str(folder)
 
     def embed(self, texts: list[str]) -> Vectors:
+        # Small batches: onnxruntime's memory arena keeps its largest allocation, and one
+        # padded batch of the safety net's ~700 examples grew the gateway by about 1 GB.
+        batches = [
+            self._embed_batch(texts[i : i + self.BATCH]) for i in range(0, len(texts), self.BATCH)
+        ]
+        return np.concatenate(batches) if batches else np.zeros((0, 384), dtype=np.float32)
+
+    def _embed_batch(self, texts: list[str]) -> Vectors:
         encodings = self._tokenizer.encode_batch([self.PROMPT + text for text in texts])
         feed = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
