@@ -68,7 +68,7 @@ class SentenceTransformerEmbedder:
 class OnnxEmbedder:
     """The built folder's `onnx/model.onnx` (pooling included) with its own tokenizer.json."""
 
-    ONNX_FILE = "onnx/model.onnx"
+    ONNX_FILE = "onnx/model.onnx"  # as stack/e5_model.py writes it (ONNX_FILE there)
     PROMPT = "query: "
     BATCH = 16
 
