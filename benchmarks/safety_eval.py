@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.nlu_eval import HELDOUT_DIR, load_heldout  # noqa: E402
-from gateway.embedding import load_embedder  # noqa: E402
-from gateway.safety_net import SafetyNet, Signal  # noqa: E402
+from gateway.main import build_safety_net  # noqa: E402
+from gateway.safety_net import Signal  # noqa: E402
 from gateway.settings import GatewaySettings  # noqa: E402
 from stack.e5_model import DEFAULT_TARGET  # noqa: E402
 
@@ -40,12 +40,8 @@ def main() -> int:
     parser.add_argument("--embedding-model", default=str(DEFAULT_TARGET))
     args = parser.parse_args()
 
-    settings = GatewaySettings()
-    net = SafetyNet(
-        load_embedder(args.embedding_model, settings.embedding_backend, 1),
-        threshold=settings.safety_similarity_threshold,
-        margin=settings.safety_similarity_margin,
-    )
+    # The gateway's own construction, with the model `make run` gives it.
+    net = build_safety_net(GatewaySettings(embedding_model=args.embedding_model))
     examples = load_heldout(args.heldout)
     served: list[str | None] = [None] * len(examples)
     if args.predictions:
