@@ -9,7 +9,10 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO_ROOT / "bot" / "data" / "nlu"
-HELDOUT_DIRS = [Path(__file__).resolve().parent / n for n in ("nlu_heldout", "nlu_heldout_blind")]
+HELDOUT_DIRS = [
+    Path(__file__).resolve().parent / n
+    for n in ("nlu_heldout", "nlu_heldout_blind", "nlu_heldout_blind2")
+]
 CONTRACT_INTENTS = {
     "greet", "goodbye", "affirm", "deny", "thank", "immediate_danger", "sexual_violence",
     "domestic_violence", "find_shelter", "find_help_nearby", "inform_postcode",
