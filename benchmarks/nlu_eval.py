@@ -203,7 +203,10 @@ def report(examples: list[Example], predictions: list[Prediction]) -> dict[str, 
     for intent, s in per_intent(all_pairs).items():
         print(f"  {intent:24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:5d}")
 
-    print("\nsafety recall per language (immediate_danger, suicidal_thoughts):")
+    print(
+        "\nsafety recall per language (immediate_danger, suicidal_thoughts), and false alarms"
+        " (other intents' messages served as one of them):"
+    )
     for language in order:
         scores = summary[language]["intents"]
         cells = [
@@ -211,6 +214,10 @@ def report(examples: list[Example], predictions: list[Prediction]) -> dict[str, 
             for intent in SAFETY_INTENTS
             if intent in scores
         ]
+        others = [p.served for e, p in by_language[language] if e.intent not in SAFETY_INTENTS]
+        alarms = sum(served in SAFETY_INTENTS for served in others)
+        summary[language]["false_alarms"] = alarms
+        cells.append(f"false alarms={alarms}/{len(others)}")
         print(f"  {language}: {'  '.join(cells)}")
 
     confusions = Counter((t, p) for t, p in all_pairs if t != p)

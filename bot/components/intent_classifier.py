@@ -31,6 +31,50 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "intent_classifier.joblib"
 
 
+def _matrix(
+    model: dict[str, Any], texts: list[str], dense: np.ndarray, config: dict[str, Any]
+) -> csr_matrix:
+    lowered = [t.lower() for t in texts]
+    return hstack(
+        [
+            csr_matrix(dense * float(config["dense_weight"])),
+            model["chars"].transform(lowered),
+            model["words"].transform(lowered),
+        ]
+    ).tocsr()
+
+
+def fit(
+    texts: list[str], dense: np.ndarray, intents: list[str], config: dict[str, Any]
+) -> dict[str, Any]:
+    """The n-gram vocabularies and the logistic regression (also used by
+    benchmarks/safety_threshold.py, which cross-validates exactly this model)."""
+    lowered = [t.lower() for t in texts]
+    low, high = config["char_ngram_range"]
+    model: dict[str, Any] = {
+        "chars": TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True
+        ).fit(lowered),
+        "words": TfidfVectorizer(analyzer="word", sublinear_tf=True).fit(lowered),
+    }
+    classifier = LogisticRegression(
+        C=float(config["C"]),
+        max_iter=int(config["max_iter"]),
+        class_weight="balanced",
+        random_state=int(config["random_state"]),
+    )
+    classifier.fit(_matrix(model, texts, dense, config), intents)
+    model["classifier"] = classifier
+    return model
+
+
+def predict_proba(
+    model: dict[str, Any], texts: list[str], dense: np.ndarray, config: dict[str, Any]
+) -> np.ndarray:
+    """One row of probabilities per text, columns in `model["classifier"].classes_` order."""
+    return np.asarray(model["classifier"].predict_proba(_matrix(model, texts, dense, config)))
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class E5NgramIntentClassifier(IntentClassifier, GraphComponent):
     """Needs the dense sentence features of `E5SentenceFeaturizer` earlier in the pipeline."""
@@ -90,16 +134,6 @@ class E5NgramIntentClassifier(IntentClassifier, GraphComponent):
         _, sentence = message.get_dense_features(TEXT)
         return None if sentence is None else np.asarray(sentence.features[0], dtype=np.float32)
 
-    def _matrix(self, texts: list[str], dense: np.ndarray) -> csr_matrix:
-        assert self._model is not None
-        return hstack(
-            [
-                csr_matrix(dense * float(self._config["dense_weight"])),
-                self._model["chars"].transform(texts),
-                self._model["words"].transform(texts),
-            ]
-        ).tocsr()
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [
             m
@@ -109,23 +143,12 @@ class E5NgramIntentClassifier(IntentClassifier, GraphComponent):
         if len({m.get(INTENT) for m in examples}) < 2:
             logger.warning("E5NgramIntentClassifier: fewer than two intents; not trained")
             return self._resource
-        texts = [m.get(TEXT).lower() for m in examples]
-        low, high = self._config["char_ngram_range"]
-        self._model = {
-            "chars": TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True
-            ).fit(texts),
-            "words": TfidfVectorizer(analyzer="word", sublinear_tf=True).fit(texts),
-        }
-        dense = np.vstack([self._dense(m) for m in examples])
-        classifier = LogisticRegression(
-            C=float(self._config["C"]),
-            max_iter=int(self._config["max_iter"]),
-            class_weight="balanced",
-            random_state=int(self._config["random_state"]),
+        self._model = fit(
+            [m.get(TEXT) for m in examples],
+            np.vstack([self._dense(m) for m in examples]),
+            [m.get(INTENT) for m in examples],
+            self._config,
         )
-        classifier.fit(self._matrix(texts, dense), [m.get(INTENT) for m in examples])
-        self._model["classifier"] = classifier
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource
@@ -135,8 +158,9 @@ class E5NgramIntentClassifier(IntentClassifier, GraphComponent):
             dense = self._dense(message)
             if self._model is None or dense is None or not message.get(TEXT):
                 continue
-            matrix = self._matrix([message.get(TEXT).lower()], dense[np.newaxis, :])
-            probabilities = self._model["classifier"].predict_proba(matrix)[0]
+            probabilities = predict_proba(
+                self._model, [message.get(TEXT)], dense[np.newaxis, :], self._config
+            )[0]
             ranking = sorted(
                 (
                     {"name": str(name), "confidence": float(p)}
