@@ -250,3 +250,21 @@ def create_service(
     )  # fmt: skip
     bump_version(session)
     return svc
+
+
+def set_organization_retired(
+    session: Session, org: Organization, retired: bool, actor: str
+) -> bool:
+    """Retire or reinstate an organisation (audited); False when it already was so.
+
+    Routing and the public service list leave out every service of a retired
+    organisation; the services keep their own status, so reinstating restores them."""
+    if org.retired == retired:
+        return False
+    record(
+        session, actor=actor, now=_now(), resource_type="organization", resource_id=org.id,
+        action="update", field="retired", old=org.retired, new=retired,
+    )  # fmt: skip
+    org.retired = retired
+    bump_version(session)
+    return True

@@ -26,6 +26,7 @@ from services_directory.deps import DirectoryDep, SessionDep
 from services_directory.errors import ApiError
 from services_directory.models import (
     AdminUser,
+    Metadata,
     Organization,
     PendingChange,
     Phone,
@@ -83,6 +84,13 @@ def _service_or_404(session: SessionDep, service_id: str) -> Service:
     if svc is None:
         raise ApiError(404, "service_not_found", f"no service with id {service_id[:40]}")
     return svc
+
+
+def _admin_service_json(svc: Service) -> dict[str, Any]:
+    """The public shape plus what only administrators see: is the organisation retired."""
+    body = service_public(svc)
+    body["organization"]["retired"] = svc.organization.retired
+    return body
 
 
 def _pending_json(change: PendingChange, service_name: str | None = None) -> dict[str, Any]:
@@ -187,7 +195,7 @@ def read_admin_services(
     today = date.today()
     items = []
     for svc in rows:
-        item = service_public(svc)
+        item = _admin_service_json(svc)
         item["needs_attention"] = _needs_attention(svc, today)
         item["pending_changes"] = pending.get(svc.id, 0)
         items.append(item)
@@ -199,7 +207,7 @@ def read_admin_services(
 def read_admin_service(service_id: str, session: SessionDep, _: AdminDep) -> dict[str, Any]:
     """One service with its pending changes and its full audit history."""
     svc = _service_or_404(session, service_id)
-    body = service_public(svc)
+    body = _admin_service_json(svc)
     body["pending"] = [
         _pending_json(c)
         for c in session.scalars(
@@ -381,20 +389,62 @@ def reject_change(
     return _decide(change_id, False, session, directory, admin)
 
 
+def _retirements(session: Any, org_ids: list[str]) -> dict[str, Metadata]:
+    """The latest audit row on each organisation's `retired` field (who, when)."""
+    rows = session.scalars(
+        select(Metadata)
+        .where(
+            Metadata.resource_type == "organization",
+            Metadata.field_name == "retired",
+            Metadata.resource_id.in_(org_ids),
+        )
+        .order_by(Metadata.last_action_date)
+    )
+    return {m.resource_id: m for m in rows}
+
+
+def _organizations_json(session: Any, orgs: list[Organization]) -> list[dict[str, Any]]:
+    """Organisations with their services (name, kind, status) and who retired them."""
+    ids = [o.id for o in orgs]
+    services: dict[str, list[dict[str, Any]]] = {}
+    for svc in session.scalars(
+        select(Service).where(Service.organization_id.in_(ids)).order_by(Service.name)
+    ):
+        services.setdefault(svc.organization_id, []).append(
+            {"id": svc.id, "name": svc.name, "kind": svc.kind, "status": svc.status}
+        )
+    retirements = _retirements(session, ids)
+    result = []
+    for o in orgs:
+        audit = retirements.get(o.id) if o.retired else None
+        result.append(
+            {
+                "id": o.id,
+                "key": o.key,
+                "name": o.name,
+                "website": o.website,
+                "confidential_sites": o.confidential_sites,
+                "retired": o.retired,
+                "retired_by": audit.updated_by if audit else None,
+                "retired_at": audit.last_action_date.isoformat() if audit else None,
+                "services": services.get(o.id, []),
+            }
+        )
+    return result
+
+
+def _organization_or_404(session: Any, org_id: str) -> Organization:
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise ApiError(404, "organization_not_found", f"no organization with id {org_id[:40]}")
+    return org
+
+
 @router.get("/organizations")
 def read_organizations(session: SessionDep, _: AdminDep) -> Any:
-    """All organisations."""
-    return [
-        {
-            "id": o.id,
-            "key": o.key,
-            "name": o.name,
-            "website": o.website,
-            "confidential_sites": o.confidential_sites,
-            "retired": o.retired,
-        }
-        for o in session.scalars(select(Organization).order_by(Organization.name))
-    ]
+    """All organisations (incl. retired), each with its services."""
+    orgs = list(session.scalars(select(Organization).order_by(Organization.name)))
+    return _organizations_json(session, orgs)
 
 
 @router.post("/organizations", status_code=201)
@@ -420,19 +470,22 @@ def create_organization(
 def retire_organization(
     org_id: str, session: SessionDep, directory: DirectoryDep, admin: AdminDep
 ) -> Any:
-    """Retire an organisation: its services leave routing; history is kept."""
-    org = session.get(Organization, org_id)
-    if org is None:
-        raise ApiError(404, "organization_not_found", "no such organization")
-    if not org.retired:
-        org.retired = True
-        changes.record(
-            session, actor=admin.name, now=changes._now(), resource_type="organization",
-            resource_id=org.id, action="update", field="retired", old=False, new=True,
-        )  # fmt: skip
-        changes.bump_version(session)
+    """Retire an organisation: its services leave routing and the public list (audited)."""
+    org = _organization_or_404(session, org_id)
+    changes.set_organization_retired(session, org, True, admin.name)
     _committed(session, directory)
-    return {"id": org.id, "retired": True}
+    return _organizations_json(session, [org])[0]
+
+
+@router.post("/organizations/{org_id}/reinstate")
+def reinstate_organization(
+    org_id: str, session: SessionDep, directory: DirectoryDep, admin: AdminDep
+) -> Any:
+    """Undo a retirement: the organisation's active services are routed again (audited)."""
+    org = _organization_or_404(session, org_id)
+    changes.set_organization_retired(session, org, False, admin.name)
+    _committed(session, directory)
+    return _organizations_json(session, [org])[0]
 
 
 @router.get("/export.csv", response_class=PlainTextResponse)

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
+from services_directory.seeding import stable_id
 from stack.processes import directory_spec
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor, free_port
@@ -271,3 +272,125 @@ def test_admin_creates_editor_account(admin_page: Page, directory_url: str) -> N
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     listing = httpx.get(f"{directory_url}/api/v1/admin/accounts", cookies=cookies)
     assert listing.status_code == 403
+
+
+FIER_CHAT = stable_id("service", "helpline-fier-chat")  # national
+FIER_SHELTER = stable_id("service", "shelter-fier")  # Friesland (VT04)
+LEEUWARDEN = "8911"
+
+
+def _organization_as_bob(url: str, key: str) -> dict[str, Any]:
+    """The organisation as the API has it, read in a session of its own."""
+    with httpx.Client(base_url=url) as client:
+        login = client.post(
+            "/api/v1/admin/login", json={"username": "bob", "password": PASSWORDS["bob"]}
+        )
+        assert login.status_code == 200
+        orgs = client.get("/api/v1/admin/organizations").json()
+    found: dict[str, Any] = next(o for o in orgs if o["key"] == key)
+    return found
+
+
+def _end_page_session(url: str, page: Page) -> None:
+    """Log the page's session out behind its back, as an expired session would be."""
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=url, cookies=cookies) as client:
+        csrf = client.get("/api/v1/admin/me").json()["csrf_token"]
+        ended = client.post("/api/v1/admin/logout", headers={"X-CSRF-Token": csrf})
+        assert ended.status_code == 204
+
+
+def _listed_ids(url: str) -> list[str]:
+    body = httpx.get(f"{url}/api/v1/services", params={"q": "Fier"}).json()
+    return [s["id"] for s in body["items"]]
+
+
+def test_admin_retire_organization_confirmed_and_reinstated(
+    admin_page: Page, directory_url: str
+) -> None:
+    page = admin_page
+    _log_in(page, "alice")
+    page.click("nav [data-tab=organizations]")
+    fier = page.locator("#organization-table tbody tr[data-key=org-fier]")
+    expect(fier.locator("td").nth(2)).to_have_text("2 active of 2")
+    expect(fier.locator("td").nth(3)).to_have_text("active")
+    dialog = page.locator("#org-dialog")
+
+    # The confirmation says what retiring does and to which services; Cancel is the default.
+    fier.get_by_role("button", name="Retire Fier").click()
+    expect(dialog).to_be_visible()
+    expect(page.locator("#org-dialog-cancel")).to_be_focused()
+    expect(page.locator("#org-dialog-title")).to_have_text("Retire Fier?")
+    expect(page.locator("#org-dialog-effect")).to_contain_text(
+        "2 active services will at once stop being routed from a postcode"
+    )
+    expect(page.locator("#org-dialog-effect")).to_contain_text("leave the public service list")
+    expect(page.locator("#org-dialog-services li")).to_have_text(
+        ["Chat met Fier (helpline)", "Fier: vrouwenopvang (shelter_intake)"]
+    )
+    expect(page.locator("#org-dialog-keep")).to_contain_text("Nothing is deleted")
+    page.keyboard.press("Enter")  # on the focused Cancel button
+    expect(dialog).to_be_hidden()
+    assert _organization_as_bob(directory_url, "org-fier")["retired"] is False
+
+    # An error (the session ended meanwhile) is shown in the dialog; nothing changes.
+    _end_page_session(directory_url, page)
+    fier.get_by_role("button", name="Retire Fier").click()
+    dialog.get_by_role("button", name="Retire organisation").click()
+    expect(page.locator("#org-dialog-error")).to_have_text(
+        "Not retired: log in first. Nothing was changed."
+    )
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(fier).to_have_attribute("data-retired", "false")
+    expect(fier.locator("td").nth(3)).to_have_text("active")
+    assert _organization_as_bob(directory_url, "org-fier")["retired"] is False
+    assert {FIER_CHAT, FIER_SHELTER} <= set(_routed_ids(directory_url, LEEUWARDEN))
+
+    # Logged in again: retired, shown as retired (by whom), out of routing and the list.
+    page.click("#logout")
+    _log_in(page, "alice")
+    page.click("nav [data-tab=organizations]")
+    fier.get_by_role("button", name="Retire Fier").click()
+    dialog.get_by_role("button", name="Retire organisation").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#status")).to_have_text(
+        "Organisation Fier retired: its services are no longer routed or listed publicly."
+    )
+    expect(fier).to_have_attribute("data-retired", "true")
+    expect(fier.locator("td").nth(3)).to_contain_text("retired")
+    expect(fier.locator("td").nth(3)).to_contain_text("by alice")
+    expect(fier.get_by_role("button", name="Reinstate Fier")).to_be_focused()
+    routed = set(_routed_ids(directory_url, LEEUWARDEN))
+    assert not {FIER_CHAT, FIER_SHELTER} & routed
+    assert not {FIER_CHAT, FIER_SHELTER} & set(_listed_ids(directory_url))
+    assert _organization_as_bob(directory_url, "org-fier")["retired_by"] == "alice"
+
+    # Its services say so on the Services tab, and it is offered for no new service.
+    page.click("nav [data-tab=services]")
+    page.fill("#search", "Chat met Fier")
+    row = page.locator("#service-table tbody tr", has_text="Chat met Fier")
+    expect(row.locator("td").nth(2)).to_have_text("active, organisation retired")
+    row.click()
+    expect(page.locator("#detail-org-retired")).to_be_visible()
+    page.click("nav [data-tab=create]")
+    expect(page.locator("#svc-org option", has_text="Fier")).to_have_count(0)
+
+    # Reinstated: routed and listed again.
+    page.click("nav [data-tab=organizations]")
+    fier.get_by_role("button", name="Reinstate Fier").click()
+    expect(page.locator("#org-dialog-title")).to_have_text("Reinstate Fier?")
+    expect(page.locator("#org-dialog-effect")).to_contain_text(
+        "2 active services will at once be routed from a postcode and listed publicly again"
+    )
+    dialog.get_by_role("button", name="Reinstate organisation").click()
+    expect(page.locator("#status")).to_have_text(
+        "Organisation Fier reinstated: its active services are routed and listed again."
+    )
+    expect(fier).to_have_attribute("data-retired", "false")
+    expect(fier.locator("td").nth(3)).to_have_text("active")
+    assert {FIER_CHAT, FIER_SHELTER} <= set(_routed_ids(directory_url, LEEUWARDEN))
+    assert FIER_CHAT in _listed_ids(directory_url)
+    page.click("nav [data-tab=create]")
+    expect(page.locator("#svc-org option", has_text="Fier")).to_have_count(1)

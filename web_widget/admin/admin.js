@@ -2,7 +2,7 @@
 // same-origin fetch with the session cookie and the X-CSRF-Token header on changes.
 
 const API = "/api/v1/admin";
-const state = { csrf: null, me: null, selected: null, importText: null, regions: [] };
+const state = { csrf: null, me: null, selected: null, importText: null, regions: [], orgAction: null };
 const $ = (id) => document.getElementById(id);
 
 function say(text) {
@@ -22,6 +22,7 @@ async function call(method, path, body, contentType = "application/json") {
   if (!response.ok) {
     const error = new Error((data && data.message) || `request failed (${response.status})`);
     error.code = data && data.code;
+    error.status = response.status;
     error.details = data && data.details;
     throw error;
   }
@@ -79,11 +80,15 @@ function checkedRegions(box) {
 }
 
 async function loadCreateChoices() {
-  const [orgs, regions] = await Promise.all([
-    call("GET", `${API}/organizations`),
-    call("GET", `${API}/regions`),
-  ]);
+  const [, regions] = await Promise.all([loadOrganizations(), call("GET", `${API}/regions`)]);
   state.regions = regions;
+  renderRegionChoices($("svc-areas"), "svc-area", new Set(checkedRegions($("svc-areas"))));
+}
+
+// Organisations: the table on the Organisations tab and the choice on the service form
+// (a retired organisation is offered for no new service).
+async function loadOrganizations() {
+  const orgs = await call("GET", `${API}/organizations`);
   const select = $("svc-org");
   const previous = select.value;
   select.replaceChildren();
@@ -93,8 +98,105 @@ async function loadCreateChoices() {
     option.textContent = org.confidential_sites ? `${org.name} (confidential sites)` : org.name;
     select.append(option);
   }
-  if (previous) select.value = previous;
-  renderRegionChoices($("svc-areas"), "svc-area", new Set(checkedRegions($("svc-areas"))));
+  if (previous && [...select.options].some((o) => o.value === previous)) select.value = previous;
+  renderOrganizationTable(orgs);
+}
+
+function activeServices(org) {
+  return org.services.filter((s) => s.status === "active");
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function renderOrganizationTable(orgs) {
+  const body = $("organization-table").tBodies[0];
+  body.replaceChildren();
+  for (const org of orgs) {
+    const row = document.createElement("tr");
+    row.dataset.organizationId = org.id;
+    row.dataset.key = org.key;
+    row.dataset.retired = String(org.retired);
+    if (org.retired) row.className = "retired";
+    cell(row, org.name);
+    cell(row, org.key);
+    cell(row, `${activeServices(org).length} active of ${org.services.length}`);
+    let status = "active";
+    if (org.retired) {
+      status = "retired";
+      if (org.retired_at) status += ` ${org.retired_at.slice(0, 10)}`;
+      if (org.retired_by) status += ` by ${org.retired_by}`;
+    }
+    cell(row, status);
+    const action = org.retired
+      ? button("Reinstate…", () => openOrganizationDialog(org))
+      : button("Retire…", () => openOrganizationDialog(org), "danger");
+    action.setAttribute("aria-label", `${org.retired ? "Reinstate" : "Retire"} ${org.name}`);
+    cell(row, "").append(action);
+    body.append(row);
+  }
+}
+
+// The confirmation says what will happen to what people looking for help are told.
+function openOrganizationDialog(org) {
+  const retire = !org.retired;
+  const active = activeServices(org);
+  state.orgAction = { org, retire };
+  $("org-dialog-title").textContent = `${retire ? "Retire" : "Reinstate"} ${org.name}?`;
+  if (active.length === 0) {
+    $("org-dialog-effect").textContent =
+      "It has no active services, so what people looking for help are told does not change.";
+  } else if (retire) {
+    $("org-dialog-effect").textContent =
+      `Its ${plural(active.length, "active service")} will at once stop being routed from a postcode ` +
+      "(what the chat assistant tells people looking for help) and leave the public service list:";
+  } else {
+    $("org-dialog-effect").textContent =
+      `Its ${plural(active.length, "active service")} will at once be routed from a postcode and ` +
+      "listed publicly again:";
+  }
+  const list = $("org-dialog-services");
+  list.replaceChildren();
+  for (const svc of active) {
+    const li = document.createElement("li");
+    li.textContent = `${svc.name} (${svc.kind})`;
+    list.append(li);
+  }
+  $("org-dialog-keep").textContent = retire
+    ? "Nothing is deleted: the organisation, its services, phone numbers and history are kept, " +
+      "and you can reinstate it later. It is no longer offered for new services."
+    : "Services that were retired on their own stay retired.";
+  const confirm = $("org-dialog-confirm");
+  confirm.textContent = retire ? "Retire organisation" : "Reinstate organisation";
+  confirm.className = retire ? "danger" : "";
+  confirm.disabled = false;
+  $("org-dialog-error").textContent = "";
+  $("org-dialog").showModal();
+}
+
+async function confirmOrganizationAction() {
+  const { org, retire } = state.orgAction;
+  const confirm = $("org-dialog-confirm");
+  confirm.disabled = true;
+  $("org-dialog-error").textContent = "";
+  try {
+    await call("POST", `${API}/organizations/${encodeURIComponent(org.id)}/${retire ? "retire" : "reinstate"}`);
+  } catch (e) {
+    // The row is left as it was: the directory answered with an error and changed nothing,
+    // or could not be reached and the current state is unknown.
+    $("org-dialog-error").textContent = `${retire ? "Not retired" : "Not reinstated"}: ${errorText(e)}. ` +
+      (e.status ? "Nothing was changed." : "The directory could not be reached; reload the page to see the current state.");
+    confirm.disabled = false;
+    return;
+  }
+  $("org-dialog").close();
+  say(retire
+    ? `Organisation ${org.name} retired: its services are no longer routed or listed publicly.`
+    : `Organisation ${org.name} reinstated: its active services are routed and listed again.`);
+  await refresh();
+  const row = [...$("organization-table").tBodies[0].rows].find((r) => r.dataset.organizationId === org.id);
+  if (row) row.querySelector("button").focus();
 }
 
 async function loadAccounts() {
@@ -138,7 +240,7 @@ async function loadServices() {
     row.dataset.key = svc.key;
     cell(row, svc.name);
     cell(row, svc.kind);
-    cell(row, svc.status);
+    cell(row, svc.organization.retired ? `${svc.status}, organisation retired` : svc.status);
     cell(row, svc.last_verified);
     cell(row, svc.unconfirmed.join(", "));
     cell(row, svc.pending_changes || "");
@@ -156,6 +258,7 @@ async function openService(id) {
   $("detail-name").textContent = svc.name;
   $("detail-meta").textContent =
     `${svc.kind} · ${svc.organization.name} · ${svc.status} · last verified ${svc.last_verified || "never"}`;
+  $("detail-org-retired").hidden = !svc.organization.retired;
   $("detail-unconfirmed").textContent = svc.unconfirmed.join(", ") || "nothing";
   $("detail-regions").textContent =
     (svc.national ? "national" : svc.areas.map((a) => a.name).join(", ")) || "none";
@@ -221,7 +324,7 @@ async function loadPending() {
 }
 
 async function refresh() {
-  await Promise.all([loadServices(), loadPending()]);
+  await Promise.all([loadServices(), loadPending(), loadOrganizations()]);
   if (state.selected) await openService(state.selected.id);
 }
 
@@ -306,10 +409,17 @@ function wire() {
   });
   $("retire-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    await call("POST", `${API}/services/${state.selected.id}/retire`);
+    try {
+      await call("POST", `${API}/services/${state.selected.id}/retire`);
+    } catch (e) { say(`Not retired: ${errorText(e)}`); return; }
     say("Service retired.");
     await refresh();
   });
+  $("org-dialog-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    confirmOrganizationAction();
+  });
+  $("org-dialog-cancel").addEventListener("click", () => $("org-dialog").close());
   $("areas-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const codes = checkedRegions($("areas-choices"));
