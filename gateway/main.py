@@ -13,6 +13,7 @@ from gateway.db import make_engine, make_session_factory
 from gateway.embedding import load_embedder
 from gateway.handoff.account_store import StaffAccountStore, create_tables
 from gateway.handoff.accounts import StaffAccounts
+from gateway.handoff.release import run_release_checks
 from gateway.handoff.service import HandoffService
 from gateway.language import LanguageChooser, build_detector
 from gateway.redis_client import connect_redis
@@ -21,6 +22,7 @@ from gateway.safety_net import SafetyNet
 from gateway.security import WidgetFiles, add_security_headers
 from gateway.services import GatewayServices
 from gateway.settings import GatewaySettings
+from gateway.tasks import cancel_and_wait
 
 
 def build_safety_net(settings: GatewaySettings) -> SafetyNet:
@@ -58,6 +60,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             handoff = HandoffService.from_settings(settings, http)
             conversations = ConversationStore(redis, settings.conversation_ttl_seconds)
+            staff_accounts = build_staff_accounts(settings, staff_store, handoff)
             app.state.services = GatewayServices(
                 settings=settings,
                 redis=redis,
@@ -66,12 +69,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 relay=RasaRelay(http, redis, conversations, settings),
                 languages=LanguageChooser(build_detector()),
                 handoff=handoff,
-                staff_accounts=build_staff_accounts(settings, staff_store, handoff),
+                staff_accounts=staff_accounts,
                 safety_net=safety_net,
             )
+            # Conversations of deactivated or expired counsellors back to the queue.
+            release_checks = asyncio.create_task(run_release_checks(handoff, staff_accounts))
             try:
                 yield
             finally:
+                await cancel_and_wait([release_checks])
                 await handoff.aclose()
                 await redis.aclose()
                 staff_engine.dispose()

@@ -6,12 +6,20 @@ is read from a prompt (never from an argument, which would land in shell history
 process list).
 """
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import typer
+from redis.exceptions import RedisError
 
 from gateway.handoff.account_store import InvalidAccount, open_account_store
+from gateway.handoff.release import CHECK_SECONDS
+from gateway.handoff.service import HandoffService
 from gateway.settings import GatewaySettings
+
+# Resuming the bot of a requeued conversation; Rasa down must not hold up the command.
+RASA_TIMEOUT_SECONDS = 10.0
 
 app = typer.Typer(help="Staff accounts of the handoff console.", no_args_is_help=True)
 
@@ -35,14 +43,35 @@ def create(
 
 @app.command()
 def deactivate(username: str) -> None:
-    """Disable a staff account at once: it cannot sign in, and its sessions and open
-    consoles stop working (an open console within 10 seconds)."""
-    with open_account_store(GatewaySettings().staff_database_url) as store:
+    """Disable a staff account at once: it cannot sign in, its sessions and open consoles
+    stop working (an open console within 10 seconds), and the conversations it holds go
+    back to the queue at their original place. Safe to run again."""
+    settings = GatewaySettings()
+    with open_account_store(settings.staff_database_url) as store:
         found = store.deactivate(username)
     if not found:
         typer.echo(f"No staff account {username!r}.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"Deactivated {username!r}.")
+    try:
+        requeued = asyncio.run(requeue_held(settings, username))
+    except (RedisError, OSError) as error:
+        typer.echo(
+            f"Deactivated {username!r}, but Redis could not be reached "
+            f"({type(error).__name__}): the gateway puts the conversations it holds back "
+            f"in the queue within {CHECK_SECONDS:.0f} seconds, or run this command again.",
+            err=True,
+        )
+        return
+    typer.echo(f"Deactivated {username!r}; {requeued} held conversation(s) back in the queue.")
+
+
+async def requeue_held(settings: GatewaySettings, username: str) -> int:
+    async with httpx.AsyncClient(timeout=RASA_TIMEOUT_SECONDS) as http:
+        service = HandoffService.from_settings(settings, http)
+        try:
+            return await service.requeue_held(username)
+        finally:
+            await service.aclose()
 
 
 if __name__ == "__main__":

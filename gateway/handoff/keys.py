@@ -30,6 +30,14 @@ def held(username: str) -> str:
     return f"hw:staff:{username}:held"
 
 
+HELD_PATTERN = held("*")  # usernames never contain ":" (account_store.USERNAME)
+
+
+def holder(held_key: str) -> str:
+    """The username in a key made by `held`."""
+    return held_key.removeprefix("hw:staff:").removesuffix(":held")
+
+
 def failed_logins(username: str) -> str:
     return f"hw:staff:failed:{username}"
 

@@ -117,6 +117,34 @@ class HandoffService:
             await self.store.shorten(conversation_id)
         return closed
 
+    async def requeue(self, conversation_id: str, staff: str) -> bool:
+        """`staff` may no longer work (account deactivated or expired): the conversation goes
+        back to the queue at its original place and the user is told (stream entry).
+
+        Safe to repeat and to run on several replicas at once. The bot is resumed before the
+        Redis step, not after: a repeat after a crash in between finds the conversation no
+        longer held, so resuming afterwards could be skipped for good; resuming early is
+        harmless, because while a counsellor holds the chat nothing reaches Rasa."""
+        handoff = await self.store.get(conversation_id)
+        if handoff is None or handoff.state != HandoffState.ACTIVE or handoff.staff != staff:
+            await self.store.release(conversation_id, staff)  # a stale hold (closed, moved)
+            return False
+        await self.rasa.resume(conversation_id)
+        if not await self.store.requeue(conversation_id, staff):
+            return False
+        await self.stats.count("requeued")
+        await self.events.publish("requeued", conversation_id=conversation_id, source=staff)
+        await self.events.publish("queue")
+        return True
+
+    async def requeue_held(self, staff: str) -> int:
+        """Every conversation `staff` holds back to the queue; how many went back."""
+        requeued = 0
+        for conversation_id in sorted(await self.store.held_by(staff)):
+            if await self.requeue(conversation_id, staff):
+                requeued += 1
+        return requeued
+
     async def forget(self, conversation_id: str) -> None:
         """The user deleted the conversation (quick exit, "delete my chat")."""
         handoff = await self.store.get(conversation_id)

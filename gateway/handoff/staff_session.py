@@ -3,7 +3,7 @@
 Tasks: receive, send, log reader (XREAD over the held conversations' streams, cursors from
 the console so a reconnect resumes exactly after the last entry it showed), events (pub/sub)
 and presence heartbeat (which also ends the connection once the account is deactivated
-or expired).
+or expired; the conversations it holds then go back to the queue).
 """
 
 import asyncio
@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from gateway.conversations import text_direction
 from gateway.handoff import texts
@@ -31,6 +32,7 @@ from gateway.handoff.staff_frames import (
     TransferFrame,
 )
 from gateway.handoff.store import HandoffState
+from gateway.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 READ_BLOCK_MS = 1000
@@ -68,6 +70,7 @@ class StaffSession:
         self.member = StaffPresence.new_member(username)
         self.max_chars = service.settings.max_message_chars
         self.typing_sent_at: dict[str, float] = {}  # conversation id -> monotonic time
+        self.refused = False  # the heartbeat found the account deactivated or expired
 
     async def run(self) -> None:
         hello = await self.receive_hello()
@@ -88,11 +91,20 @@ class StaffSession:
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await cancel_and_wait(tasks)
             await self.service.presence.leave(self.member)
             await self.service.events.publish("staff_online")
+            if self.refused:
+                await self.requeue_held()
+
+    async def requeue_held(self) -> None:
+        """After the presence is gone (no transfer to this console any more) and the
+        session's tasks have ended; whatever this misses, the gateway's release check
+        requeues (gateway/handoff/release.py)."""
+        try:
+            await self.service.requeue_held(self.username)
+        except RedisError as error:
+            logger.warning("requeue failed: %s", type(error).__name__)
 
     async def receive_hello(self) -> HelloFrame | None:
         try:
@@ -216,7 +228,9 @@ class StaffSession:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             if not await self.accounts.may_sign_in(self.username):
-                # Deactivated or expired: the open console stops too (policy violation).
+                # Deactivated or expired: the open console stops (policy violation) and the
+                # conversations it holds go back to the queue (run).
+                self.refused = True
                 with contextlib.suppress(RuntimeError):  # already closed
                     await self.websocket.close(code=1008)
                 return
@@ -245,6 +259,9 @@ class StaffSession:
                 await self.announce(conversation_id)
             elif event.get("source") == self.username:
                 self.drop(conversation_id, "transferred")
+        elif kind == "requeued" and conversation_id in self.cursors:
+            # This account may no longer work: the transcript leaves the screen at once.
+            self.drop(conversation_id, "ended")
 
     # ---- actions --------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The handoff record and the waiting queue in Redis; state changes are atomic (Lua).
 
-A conversation's handoff moves waiting -> active -> closed. Every key carries the
+A conversation's handoff moves waiting -> active -> closed, and active -> waiting again
+when its counsellor's account is deactivated or expires (requeue). Every key carries the
 conversation's expiry, so an abandoned handoff disappears with the conversation.
 """
 
@@ -12,9 +13,12 @@ from typing import Any, cast
 from redis.asyncio import Redis
 
 from gateway.handoff import keys
+from gateway.handoff.log import MAX_ENTRIES
 
 # Risk first, then the oldest request: the risk offset dwarfs any millisecond timestamp.
 RISK_OFFSET_MS = 10**14
+# The stream's status entry for a requeue (the widget gets handoff_closed, requeued: true).
+REQUEUED_CODE = "handoff_requeued"
 
 CLAIM = """
 if redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then return 0 end
@@ -37,6 +41,31 @@ redis.call('HSET', KEYS[1], 'staff', ARGV[3])
 redis.call('SREM', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
+return 1
+"""
+# Back to the queue at the place it had (the score kept when it was queued), the
+# counsellor's hold dropped and the user told (a status entry), in one step: a process that
+# dies around it leaves either nothing or everything done. An entry that is no longer this
+# counsellor's (closed, transferred, gone) is only dropped from their held set.
+REQUEUE = """
+local record = redis.call('HMGET', KEYS[1], 'state', 'staff', 'queue_score', 'requested_at', 'risk')
+if record[1] ~= 'active' or record[2] ~= ARGV[2] then
+  redis.call('SREM', KEYS[3], ARGV[1])
+  return 0
+end
+local score = record[3]
+if not score then
+  -- Queued before queue_score was kept: from requested_at (to within a millisecond).
+  local ms = math.floor(tonumber(record[4] or '0') * 1000 + 0.5)
+  if record[5] == '1' then ms = ms - tonumber(ARGV[3]) end
+  score = string.format('%d', ms)
+end
+redis.call('HSET', KEYS[1], 'state', 'waiting')
+redis.call('HDEL', KEYS[1], 'staff', 'claimed_at')
+redis.call('ZADD', KEYS[2], score, ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('XADD', KEYS[4], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[4], '*',
+  'kind', 'status', 'at', ARGV[5], 'code', ARGV[6])
 return 1
 """
 CLOSE = """
@@ -92,6 +121,7 @@ class HandoffStore:
         self._cancel = redis.register_script(CANCEL)
         self._transfer = redis.register_script(TRANSFER)
         self._close = redis.register_script(CLOSE)
+        self._requeue = redis.register_script(REQUEUE)
 
     async def get(self, conversation_id: str) -> Handoff | None:
         values = cast(dict[str, str], await self._redis.hgetall(keys.handoff(conversation_id)))
@@ -104,6 +134,7 @@ class HandoffStore:
     ) -> Handoff | None:
         """Queue the conversation; None when it already has a live handoff."""
         now = time.time()
+        score = int(now * 1000) - (RISK_OFFSET_MS if risk else 0)
         key = keys.handoff(conversation_id)
         created = await self._redis.hsetnx(key, "state", HandoffState.WAITING)
         if not created:
@@ -119,9 +150,10 @@ class HandoffStore:
             "risk": "1" if risk else "0",
             "consent": "1" if consent else "0",
             "requested_at": f"{now:.3f}",
+            # The place in the queue, kept so a requeue puts it back exactly there.
+            "queue_score": str(score),
         }
         log = keys.log(conversation_id)
-        score = int(now * 1000) - (RISK_OFFSET_MS if risk else 0)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=values)
             pipe.expire(key, self._ttl)
@@ -191,6 +223,36 @@ class HandoffStore:
             args=[conversation_id, staff, self._closed_retention],
         )
         return bool(done)
+
+    async def requeue(self, conversation_id: str, staff: str) -> bool:
+        """Active with `staff` -> waiting at its original place, status entry appended.
+
+        False (and only `staff`'s hold dropped) when `staff` no longer holds it, so a
+        repeat after a crash or a second replica doing the same does nothing twice."""
+        done = await self._requeue(
+            keys=[
+                keys.handoff(conversation_id),
+                keys.QUEUE,
+                keys.held(staff),
+                keys.log(conversation_id),
+            ],
+            args=[
+                conversation_id,
+                staff,
+                RISK_OFFSET_MS,
+                MAX_ENTRIES,
+                f"{time.time():.3f}",
+                REQUEUED_CODE,
+            ],
+        )
+        return bool(done)
+
+    async def holders(self) -> set[str]:
+        """Usernames with a set of held conversations (SCAN: never blocks Redis)."""
+        found = set()
+        async for key in self._redis.scan_iter(match=keys.HELD_PATTERN, count=1000, _type="SET"):
+            found.add(keys.holder(str(key)))
+        return found
 
     async def shorten(self, conversation_id: str) -> None:
         """A closed handoff's stream lingers only for the widget to read the last frames."""

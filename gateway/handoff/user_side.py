@@ -17,7 +17,8 @@ from gateway.conversations import text_direction
 from gateway.handoff import keys, texts
 from gateway.handoff.log import LogEntry
 from gateway.handoff.service import HandoffService
-from gateway.handoff.store import HandoffState
+from gateway.handoff.store import REQUEUED_CODE, HandoffState
+from gateway.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 CANCEL_PAYLOAD = "/handoff_cancel"
@@ -43,6 +44,8 @@ class UserHandoff:
         # Serialises status frames with log delivery, so a stale "waiting" computed just
         # before a claim can never follow "joined".
         self.sending = asyncio.Lock()
+        # The queue position reporter; started again when the conversation is requeued.
+        self.waiting_report: asyncio.Task[None] | None = None
 
     @property
     def conversation_id(self) -> str:
@@ -155,10 +158,8 @@ class UserHandoff:
         """The task ChatSession runs: follows each handoff of this conversation."""
         while True:
             await self.engaged.wait()
-            helpers = [
-                asyncio.create_task(self.report_waiting()),
-                asyncio.create_task(self.relay_staff_typing()),
-            ]
+            typing = asyncio.create_task(self.relay_staff_typing())
+            self.start_waiting_report()
             try:
                 await self.deliver()
             except RedisError as error:
@@ -167,10 +168,14 @@ class UserHandoff:
                 await asyncio.sleep(1.0)
                 continue
             finally:
-                for helper in helpers:
-                    helper.cancel()
-                await asyncio.gather(*helpers, return_exceptions=True)
+                await cancel_and_wait([typing, self.waiting_report])
+                self.waiting_report = None
             self.engaged.clear()
+
+    def start_waiting_report(self, last: dict[str, Any] | None = None) -> None:
+        """Report the queue position, unless a reporter already runs; `last`: already sent."""
+        if self.waiting_report is None or self.waiting_report.done():
+            self.waiting_report = asyncio.create_task(self.report_waiting(last))
 
     async def deliver(self) -> None:
         """Staff messages and status changes to the widget, until the handoff ends."""
@@ -185,6 +190,8 @@ class UserHandoff:
                         if frame is not None and not await self.chat.send_now(frame):
                             return  # the socket is gone: the rest stays pending for the next one
                     sent.append(entry.id)
+                    if entry.code == REQUEUED_CODE:
+                        await self.requeued()
                     if entry.code == "handoff_closed":
                         await log.ack_for_user(self.conversation_id, *sent)
                         sent.clear()
@@ -200,6 +207,31 @@ class UserHandoff:
                 handoff = await self.service.store.get(self.conversation_id)
                 if handoff is None:
                     return  # cancelled or forgotten
+
+    async def requeued(self) -> None:
+        """The counsellor's account was ended: waiting again at the original place, with the
+        bot answering meanwhile (as before the claim) and a way to stop waiting."""
+        language = self.chat.language
+        async with self.sending:
+            handoff = await self.service.store.get(self.conversation_id)
+            waiting = await self.waiting_frame()
+            if handoff is None or waiting is None:
+                return  # already claimed again, cancelled or forgotten: nothing to say
+            text = texts.user_text("queued" if handoff.consent else "queued_no_consent", language)
+            stop = texts.user_text("cancel_button", language)
+            await self.chat.send_now(
+                {
+                    "type": "bot",
+                    "text": text,
+                    "language": language,
+                    "dir": text_direction(language),
+                    "buttons": [{"title": stop, "payload": CANCEL_PAYLOAD}],
+                }
+            )
+            # The position now, after "the counsellor has left", even when a reporter
+            # already sent the same one (a reconnect after the requeue).
+            await self.chat.send_now(waiting)
+        self.start_waiting_report(last=waiting)
 
     async def finish(self) -> None:
         """The counsellor closed: back to the bot; the handoff's data is deleted now."""
@@ -223,6 +255,10 @@ class UserHandoff:
                 "language": self.chat.language,
                 "dir": text_direction(self.chat.language),
             }
+        if entry.kind == "status" and entry.code == REQUEUED_CODE:
+            # The widget already says "the counsellor has left" for handoff_closed;
+            # `requeued` says the user is waiting again instead of back with the bot.
+            return {"type": "status", "id": entry.id, "code": "handoff_closed", "requeued": True}
         if entry.kind == "status":
             return {"type": "status", "id": entry.id, "code": entry.code}
         return None  # the user's own messages are already on their screen
@@ -236,22 +272,27 @@ class UserHandoff:
                 if event is not None and event.get("kind") == "staff_typing":
                     await self.chat.send_now({"type": "typing", "from": "staff"})
 
-    async def report_waiting(self) -> None:
+    async def report_waiting(self, last: dict[str, Any] | None = None) -> None:
         """Queue position and estimated wait, sent again whenever the queue changes."""
-        last: dict[str, Any] | None = None
         async with self.service.events.subscribe() as events:
             while True:
                 async with self.sending:
-                    handoff = await self.service.store.get(self.conversation_id)
-                    position = await self.service.store.position(self.conversation_id)
-                    if handoff is None or handoff.state != HandoffState.WAITING or not position:
+                    frame = await self.waiting_frame()
+                    if frame is None:
                         return
-                    frame = {
-                        "type": "status",
-                        "code": "handoff_waiting",
-                        "position": position,
-                        "wait_minutes": await self.service.wait_minutes(position),
-                    }
                     if frame != last and await self.chat.send_now(frame):
                         last = frame
                 await events.next(timeout=WAIT_REFRESH_SECONDS)
+
+    async def waiting_frame(self) -> dict[str, Any] | None:
+        """`status handoff_waiting` as of now; None when the conversation is not waiting."""
+        handoff = await self.service.store.get(self.conversation_id)
+        position = await self.service.store.position(self.conversation_id)
+        if handoff is None or handoff.state != HandoffState.WAITING or not position:
+            return None
+        return {
+            "type": "status",
+            "code": "handoff_waiting",
+            "position": position,
+            "wait_minutes": await self.service.wait_minutes(position),
+        }
