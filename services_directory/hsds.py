@@ -17,6 +17,7 @@ from services_directory.models import (
     Service,
     ServiceAtLocation,
 )
+from services_directory.service import public_status
 
 # Schedules are not stored rows (a phone's hours text); their ids derive from the phone's.
 _SCHEDULE_NS = uuid.UUID("5b0c3f8e-2a61-4c1e-9d4f-6a1f3e2b7c90")
@@ -41,6 +42,7 @@ def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, A
     services = session.scalars(
         select(Service)
         .options(
+            selectinload(Service.organization),
             selectinload(Service.phones),
             selectinload(Service.areas),
             selectinload(Service.languages),
@@ -61,7 +63,7 @@ def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, A
                 "name": svc.name,
                 "description": svc.description,
                 "url": svc.url,
-                "status": svc.status,
+                "status": public_status(svc),  # inactive while the organisation is retired
                 "assured_date": svc.last_verified.isoformat() if svc.last_verified else None,
                 "last_modified": svc.last_modified.isoformat() if svc.last_modified else None,
                 "attributes": [{"taxonomy_term": {"code": svc.kind, "term": svc.kind}}],
@@ -111,6 +113,7 @@ def export_hsds(session: Session, include_metadata: bool = False) -> dict[str, A
                 "website": o.website,
                 "x_sources": list(o.sources),
                 "x_description_derived": derived,
+                "x_retired": o.retired,  # HSDS 3 has no organisation status
             }
         )
     body: dict[str, Any] = {

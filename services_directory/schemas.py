@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PublicModel(BaseModel):
@@ -108,7 +108,10 @@ class ServicePublic(PublicModel):
     kind: str
     name: str
     description: str
-    status: str
+    status: str = Field(
+        description="HSDS service status (active, inactive, defunct, temporarily closed); "
+        "inactive while the service's organisation is retired"
+    )
     organization: OrganizationRef
     web: str | None
     chat: str | None

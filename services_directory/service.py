@@ -21,6 +21,15 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
+def public_status(svc: Service) -> str:
+    """The status public consumers see: a retired organisation's services are not live,
+    so they read `inactive` (`defunct` stays `defunct`). Administrators and the CSV see
+    the service's own status, which reinstating the organisation brings back."""
+    if svc.organization.retired and svc.status != "defunct":
+        return "inactive"
+    return svc.status
+
+
 def service_public(svc: Service) -> dict[str, Any]:
     """The public shape of one service (never an address; shelters never a site)."""
     sites = []
@@ -35,7 +44,7 @@ def service_public(svc: Service) -> dict[str, Any]:
         "kind": svc.kind,
         "name": svc.name,
         "description": svc.description,
-        "status": svc.status,
+        "status": public_status(svc),
         "organization": {
             "id": svc.organization.id,
             "name": svc.organization.name,

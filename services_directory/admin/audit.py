@@ -18,7 +18,8 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        # default: a new service's fields (CSV import) may hold a last_verified date
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=as_text)
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)

@@ -231,9 +231,19 @@ def _apply(
     svc.last_modified = now
 
 
+def organization_retired_error(org: Organization) -> ApiError:
+    """Why no service may be added to a retired organisation (API and import alike)."""
+    return ApiError(
+        409, "organization_retired",
+        f"organization {org.key} is retired: reinstate it before adding services to it",
+    )  # fmt: skip
+
+
 def create_service(
     session: Session, org: Organization, data: dict[str, Any], actor: str
 ) -> Service:
+    if org.retired:
+        raise organization_retired_error(org)
     if session.scalar(select(Service.id).where(Service.key == data["key"])):
         raise ApiError(409, "duplicate_key", f"a service with key {data['key']} already exists")
     if data["kind"] == SHELTER_KIND and not org.confidential_sites:

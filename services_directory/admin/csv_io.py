@@ -30,8 +30,9 @@ MAX_ROWS = 5000
 LIST_FIELDS = ("regions", "languages", "sources", "unconfirmed")
 PLAIN_FIELDS = ("name", "status", "rank", "description", "url", "chat", "chat_hours", "why")
 COLUMNS = [
-    "key", "organization_key", "organization_name", "kind", "name", "status", "national",
-    "rank", "description", "web", "chat", "chat_hours", "why", "regions", "languages",
+    "key", "organization_key", "organization_name", "organization_retired", "kind", "name",
+    "status", "national", "rank", "description", "web", "chat", "chat_hours", "why",
+    "regions", "languages",
     *[f"phone_{i}_{p}" for i in range(1, MAX_PHONES + 1) for p in ("number", "cost", "hours")],
     "sources", "unconfirmed", "last_verified", "confidence", "note",
 ]  # fmt: skip
@@ -60,6 +61,7 @@ def export_rows(session: Session) -> list[dict[str, str]]:
             "key": svc.key,
             "organization_key": svc.organization.key,
             "organization_name": svc.organization.name,
+            "organization_retired": "true" if svc.organization.retired else "false",
             "kind": svc.kind,
             "name": svc.name,
             "status": svc.status,
@@ -155,6 +157,9 @@ def _validate(
     national = get("national").lower() or "false"
     if national not in ("true", "false"):
         problems.append(("national", "must be true or false"))
+    org_retired = get("organization_retired").lower()
+    if org_retired not in ("", "true", "false"):
+        problems.append(("organization_retired", "must be true, false or empty"))
     rank = get("rank") or "100"
     if not rank.isdigit() or int(rank) > 1000:
         problems.append(("rank", "must be a whole number 0-1000"))
@@ -194,6 +199,8 @@ def _validate(
         "key": get("key"),
         "organization_key": get("organization_key"),
         "organization_name": get("organization_name"),
+        # Checked against the database, never applied: empty means "not checked".
+        "organization_retired": {"true": True, "false": False}.get(org_retired),
         "kind": get("kind"),
         "name": get("name"),
         "status": status,
@@ -272,6 +279,7 @@ def plan_import(session: Session, text: str, vt_names: dict[str, str]) -> Import
             problems.append(
                 ("organization_key", "moving a service to another organization is not supported")
             )
+        problems.extend(_retirement_problems(values, org, current))
         if values["kind"] == SHELTER_KIND and org is not None and not org.confidential_sites:
             problems.append(
                 ("kind", "a shelter service needs an organization with confidential sites")
@@ -282,6 +290,29 @@ def plan_import(session: Session, text: str, vt_names: dict[str, str]) -> Import
             continue
         plan.rows.append(_diff(start, values, current))
     return plan
+
+
+def _retirement_problems(
+    values: dict[str, Any], org: Organization | None, current: Service | None
+) -> list[tuple[str, str]]:
+    """An import neither adds a service to a retired organisation nor retires or reinstates
+    one (that is POST organizations/{id}/retire|reinstate, audited); organization_retired
+    is there to be read, and when given it must say what the database says."""
+    problems = []
+    if org is not None and org.retired and current is None:
+        problems.append(("organization_key", changes.organization_retired_error(org).message))
+    stated = values["organization_retired"]
+    if stated is not None and stated != (org is not None and org.retired):
+        if org is None:
+            reason = "a new organization cannot be imported as retired"
+        else:
+            state = "retired" if org.retired else "not retired"
+            reason = (
+                f"organization {org.key} is {state}; an import does not retire or reinstate "
+                "an organization (use the Organisations tab)"
+            )
+        problems.append(("organization_retired", reason))
+    return problems
 
 
 def _diff(line: int, values: dict[str, Any], current: Service | None) -> RowPlan:

@@ -87,8 +87,11 @@ def _service_or_404(session: SessionDep, service_id: str) -> Service:
 
 
 def _admin_service_json(svc: Service) -> dict[str, Any]:
-    """The public shape plus what only administrators see: is the organisation retired."""
+    """The public shape plus what only administrators see: the service's own status
+    (the public one reads `inactive` while its organisation is retired) and whether the
+    organisation is retired."""
     body = service_public(svc)
+    body["status"] = svc.status
     body["organization"]["retired"] = svc.organization.retired
     return body
 
@@ -262,7 +265,7 @@ def update_service(
     _check_sources(session, data.get("sources"))
     changed = changes.update_service(session, svc, data, admin.name)
     _committed(session, directory)
-    return {"changed": changed, "service": service_public(svc)}
+    return {"changed": changed, "service": _admin_service_json(svc)}
 
 
 @router.post("/services", status_code=201)
@@ -273,6 +276,8 @@ def create_service(
     org = session.get(Organization, body.organization_id)
     if org is None:
         raise ApiError(422, "unknown_organization", "no organization with that id")
+    if org.retired:
+        raise changes.organization_retired_error(org)
     _check_sources(session, body.sources)
     _check_regions(directory, body.vt_codes)
     data = body.model_dump(exclude={"organization_id", "phone", "vt_codes"})
@@ -283,7 +288,7 @@ def create_service(
     if body.vt_codes:
         pending.append(changes.propose_areas(session, svc, body.vt_codes, admin.name))
     _committed(session, directory)
-    result = service_public(_service_or_404(session, svc.id))
+    result = _admin_service_json(_service_or_404(session, svc.id))
     result["pending"] = [_pending_json(c) for c in pending if c is not None]
     return result
 
@@ -296,7 +301,7 @@ def retire_service(
     svc = _service_or_404(session, service_id)
     changes.update_service(session, svc, {"status": "inactive"}, admin.name)
     _committed(session, directory)
-    return service_public(svc)
+    return _admin_service_json(svc)
 
 
 @router.patch("/services/{service_id}/phones/{phone_id}")

@@ -101,6 +101,27 @@ def test_create_service_duplicate_key_refused(admin_client: TestClient) -> None:
     assert len(admin_client.get(f"{ADMIN}/pending").json()) == 2  # only the first one's
 
 
+def test_create_service_under_retired_organization_refused(admin_client: TestClient) -> None:
+    csrf = log_in(admin_client, "alice")
+    org_id = _new_org(admin_client, csrf)
+    retired = admin_client.post(f"{ADMIN}/organizations/{org_id}/retire", headers=csrf)
+    assert retired.status_code == 200, retired.text
+    version = admin_client.get("/healthz").json()["checks"]["data_version"]
+    response = admin_client.post(f"{ADMIN}/services", json=_service_body(org_id), headers=csrf)
+    assert response.status_code == 409
+    assert response.json()["code"] == "organization_retired"
+    assert "steunpunt-test is retired" in response.json()["message"]
+    keys = [s["key"] for s in admin_client.get(f"{ADMIN}/services").json()["items"]]
+    assert "steunpunt-test-lijn" not in keys
+    assert admin_client.get(f"{ADMIN}/pending").json() == []
+    assert admin_client.get("/healthz").json()["checks"]["data_version"] == version
+
+    # Reinstated, the same request goes through.
+    admin_client.post(f"{ADMIN}/organizations/{org_id}/reinstate", headers=csrf)
+    again = admin_client.post(f"{ADMIN}/services", json=_service_body(org_id), headers=csrf)
+    assert again.status_code == 201, again.text
+
+
 def test_read_regions_lists_all_veilig_thuis_regions(admin_client: TestClient) -> None:
     log_in(admin_client, "eddie")
     regions = admin_client.get(f"{ADMIN}/regions").json()

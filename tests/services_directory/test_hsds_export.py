@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import log_in
 from fastapi.testclient import TestClient
 
+from services_directory.seeding import stable_id
 from services_directory.settings import Settings
 
 # Export key -> HSDS table, for the rows nested in each service.
@@ -148,3 +150,25 @@ def test_hsds_problems_finds_each_kind_of_fault(export: dict[str, Any]) -> None:
     assert any("unknown location_id" in p for p in problems)
     assert any("address_1: address field" in p for p in problems)
     assert len(problems) == 5
+
+
+def test_export_hsds_retired_organization_services_inactive(admin_client: TestClient) -> None:
+    """Still exported (HSDS keeps history), but not live: status inactive, org x_retired."""
+    fier = stable_id("organization", "org-fier")
+    fier_services = {
+        stable_id("service", "helpline-fier-chat"),
+        stable_id("service", "shelter-fier"),
+    }
+    before = admin_client.get("/api/v1/export/hsds").json()
+    assert not [o for o in before["organizations"] if o["x_retired"]]
+    csrf = log_in(admin_client, "eddie")
+    retired = admin_client.post(f"/api/v1/admin/organizations/{fier}/retire", headers=csrf)
+    assert retired.status_code == 200, retired.text
+
+    after = admin_client.get("/api/v1/export/hsds").json()
+    assert hsds_problems(after, _notes(Settings().data_dir)) == []
+    statuses = {s["id"]: s["status"] for s in after["services"] if s["organization_id"] == fier}
+    assert statuses == dict.fromkeys(fier_services, "inactive")
+    assert [o["id"] for o in after["organizations"] if o["x_retired"]] == [fier]
+    others = [s for s in before["services"] if s["id"] not in fier_services]
+    assert [s for s in after["services"] if s["id"] not in fier_services] == others

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import log_in
 from fastapi.testclient import TestClient
 
 from services_directory.seeding import stable_id
@@ -59,3 +60,29 @@ def test_read_services_bad_filters_are_422(read_client: TestClient) -> None:
         assert response.status_code == 422, params
         assert response.json()["code"] == code, params
     assert read_client.get("/api/v1/services").json()["total"] > 50
+
+
+def test_read_service_of_retired_organization_is_inactive(admin_client: TestClient) -> None:
+    """Same shape and 200 as a service retired on its own; only the status says "not live"."""
+    chat = stable_id("service", "helpline-fier-chat")
+    shelter = stable_id("service", "shelter-fier")
+    fier = stable_id("organization", "org-fier")
+    csrf = log_in(admin_client, "alice")
+    before = admin_client.get(f"/api/v1/services/{chat}").json()
+    assert before["status"] == "active"
+    defunct = admin_client.patch(
+        f"/api/v1/admin/services/{shelter}", json={"status": "defunct"}, headers=csrf
+    )
+    assert defunct.status_code == 200, defunct.text
+    retired = admin_client.post(f"/api/v1/admin/organizations/{fier}/retire", headers=csrf)
+    assert retired.status_code == 200, retired.text
+
+    response = admin_client.get(f"/api/v1/services/{chat}")
+    assert response.status_code == 200
+    assert response.json() == {**before, "status": "inactive"}
+    assert admin_client.get(f"/api/v1/services/{shelter}").json()["status"] == "defunct"
+    assert admin_client.get(f"/api/v1/admin/services/{chat}").json()["status"] == "active"
+
+    reinstated = admin_client.post(f"/api/v1/admin/organizations/{fier}/reinstate", headers=csrf)
+    assert reinstated.status_code == 200, reinstated.text
+    assert admin_client.get(f"/api/v1/services/{chat}").json() == before
