@@ -48,10 +48,11 @@ TRAINING_DIR = REPO / "bot" / "data" / "nlu"
 CONFIG = REPO / "bot" / "config.yml"
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 FALLBACK = "nlu_fallback"
+RULES = ("each", "sum")
 
 
 def pipeline_config() -> dict[str, dict[str, Any]]:
-    """The classifier's and the FallbackClassifier's settings in bot/config.yml."""
+    """The classifier's, FallbackClassifier's and SafetyPriority's settings in bot/config.yml."""
     from components.intent_classifier import E5NgramIntentClassifier
 
     steps = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
@@ -60,7 +61,11 @@ def pipeline_config() -> dict[str, dict[str, Any]]:
         **E5NgramIntentClassifier.get_default_config(),
         **by_name["components.intent_classifier.E5NgramIntentClassifier"],
     }
-    return {"classifier": classifier, "fallback": by_name["FallbackClassifier"]}
+    return {
+        "classifier": classifier,
+        "fallback": by_name["FallbackClassifier"],
+        "safety": by_name["components.safety_priority.SafetyPriority"],
+    }
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -73,20 +78,29 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 
 def served(
-    probabilities: np.ndarray, classes: Sequence[str], fallback: dict[str, Any], threshold: float
+    probabilities: np.ndarray,
+    classes: Sequence[str],
+    fallback: dict[str, Any],
+    threshold: float,
+    rule: str = "each",
 ) -> str:
-    """What /model/parse returns: classifier, then fallback, then SafetyPriority."""
+    """What /model/parse returns: classifier, then fallback, then SafetyPriority.
+
+    rule "each": a safety intent wins when its own probability reaches the threshold (the
+    pipeline's rule); "sum": the likelier safety intent wins when both together reach it.
+    """
     order = np.argsort(-probabilities)
     top, second = probabilities[order[0]], probabilities[order[1]]
     intent = str(classes[order[0]])
     if top < float(fallback["threshold"]) or top - second < float(fallback["ambiguity_threshold"]):
         intent = FALLBACK
     safety = [
-        (probabilities[i], str(name))
-        for i, name in enumerate(classes)
-        if name in SAFETY_INTENTS and probabilities[i] >= threshold
+        (probabilities[i], str(name)) for i, name in enumerate(classes) if name in SAFETY_INTENTS
     ]
-    return max(safety)[1] if safety else intent
+    if rule == "sum":
+        return max(safety)[1] if sum(p for p, _ in safety) >= threshold else intent
+    reached = [(p, name) for p, name in safety if p >= threshold]
+    return max(reached)[1] if reached else intent
 
 
 def out_of_fold(
@@ -116,14 +130,18 @@ def table(
     probabilities: np.ndarray,
     classes: Sequence[str],
     fallback: dict[str, Any],
+    rule: str = "each",
 ) -> None:
     languages = list(FULL_LANGUAGES + SAFETY_LANGUAGES)
-    print(f"\n{title}\nrecall danger/suicide and false-alarm share (other -> safety), per language")
+    print(
+        f"\n{title}, rule {rule}\n"
+        "recall danger/suicide and false-alarm share (other -> safety), per language"
+    )
     print(f"{'t':>5} " + " ".join(f"{lang:>15}" for lang in languages) + f" {'all':>15}")
     for threshold in THRESHOLDS:
         hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
         for example, row in zip(examples, probabilities, strict=True):
-            answer = served(row, classes, fallback, threshold)
+            answer = served(row, classes, fallback, threshold, rule)
             for key in (example.language, "all"):
                 cell = hits[key]
                 if example.intent == "immediate_danger":
@@ -181,13 +199,15 @@ def main() -> int:
     train_vectors, dev_vectors = vectors[: len(training)], vectors[len(training) :]
 
     probabilities, classes = out_of_fold(training, train_vectors, config["classifier"], args.folds)
-    table(
-        f"training data, {args.folds}-fold out-of-fold ({len(training)} examples)",
-        training,
-        probabilities,
-        classes,
-        config["fallback"],
-    )
+    for rule in RULES:
+        table(
+            f"training data, {args.folds}-fold out-of-fold ({len(training)} examples)",
+            training,
+            probabilities,
+            classes,
+            config["fallback"],
+            rule,
+        )
     if args.misses is not None:
         list_misses(training, probabilities, classes, config["fallback"], args.misses)
     model = fit(
@@ -199,13 +219,15 @@ def main() -> int:
     dev_probabilities = predict_proba(
         model, [e.text for e in development], dev_vectors, config["classifier"]
     )
-    table(
-        f"development split tests/bot/nlu_heldout ({len(development)} examples)",
-        development,
-        dev_probabilities,
-        [str(c) for c in model["classifier"].classes_],
-        config["fallback"],
-    )
+    for rule in RULES:
+        table(
+            f"development split tests/bot/nlu_heldout ({len(development)} examples)",
+            development,
+            dev_probabilities,
+            [str(c) for c in model["classifier"].classes_],
+            config["fallback"],
+            rule,
+        )
     return 0
 
 

@@ -17,7 +17,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 
-DEFAULT_THRESHOLDS = {"immediate_danger": 0.2, "suicidal_thoughts": 0.2}
+DEFAULT_THRESHOLDS = {"immediate_danger": 0.15, "suicidal_thoughts": 0.15}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

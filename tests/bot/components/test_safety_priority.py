@@ -1,0 +1,42 @@
+"""SafetyPriority with bot/config.yml's threshold, after Rasa's FallbackClassifier (Rasa 3.6)."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+BOT_PYTHON = REPO_ROOT / ".venv-bot" / "bin" / "python"
+CHECK = Path(__file__).with_name("safety_priority_check.py")
+
+
+def run_check() -> dict[str, Any]:
+    result = subprocess.run(
+        [str(BOT_PYTHON), str(CHECK)],
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_choose_safety_intent_from_threshold() -> None:
+    checked = run_check()
+    served = {name: case["pipeline"] for name, case in checked["cases"].items()}
+    assert checked["threshold"] == 0.15
+    assert served["danger_above"] == "immediate_danger"
+    assert served["danger_below"] == "domestic_violence"
+    assert served["both_above"] == "suicidal_thoughts"
+    assert served["fallback_then_suicide"] == "suicidal_thoughts"
+    assert served["plain_fallback"] == "nlu_fallback"
+
+
+def test_benchmark_models_pipeline_decision() -> None:
+    # benchmarks/safety_threshold.py chooses the threshold from its own copy of this rule.
+    cases = run_check()["cases"]
+    differing = [name for name, case in cases.items() if case["pipeline"] != case["benchmark"]]
+    assert len(cases) > 300
+    assert not differing
