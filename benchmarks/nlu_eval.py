@@ -99,6 +99,9 @@ def http_parser(rasa_url: str, token: str | None) -> Callable[[str], Prediction]
 
 def model_parser(model: Path) -> Callable[[str], Prediction]:
     """Load a trained model in this process (needs the bot venv)."""
+    if not model.is_file():
+        # Rasa would quietly load the newest model next to a missing path instead.
+        raise SystemExit(f"no model file at {model}")
     sys.path.insert(0, str(REPO_ROOT / "bot"))
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
