@@ -18,6 +18,7 @@ from gateway.relay import BotUnavailable
 from gateway.safety_net import Assessment, Signal, leads_with
 from gateway.security import origin_allowed
 from gateway.services import GatewayServices
+from gateway.tasks import cancel_and_wait
 
 router = APIRouter(tags=["chat"])
 logger = logging.getLogger(__name__)
@@ -53,9 +54,8 @@ class ChatSession:
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # The handoff task reads Redis: a plain cancel can be swallowed (gateway/tasks.py).
+            await cancel_and_wait(tasks)
             await self.handoff.disconnected()
 
     async def receive_start(self) -> StartFrame | None:
