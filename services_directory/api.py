@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from services_directory.deps import DirectoryDep, SessionDep
 from services_directory.errors import ApiError
 from services_directory.postcode import MAX_INPUT_LENGTH, PostcodeError
-from services_directory.routing import route
+from services_directory.routing import route_json
 from services_directory.schemas import RouteResponse, ServiceList, ServicePublic
 from services_directory.service import get_service, list_services, service_public
 
@@ -61,7 +61,7 @@ async def read_route(
         description="PC6 (1234 AB) or PC4 (1234), any spacing/case, Arabic/Persian digits accepted",
         examples=["3511AB"],
     ),
-) -> JSONResponse:
+) -> Response:
     """Route a postcode to its area and ordered help services."""
     if postcode is None or not postcode.strip():
         raise PostcodeError("invalid_postcode", "the query parameter 'postcode' is required")
@@ -70,8 +70,11 @@ async def read_route(
             "invalid_postcode", f"a postcode is at most {MAX_INPUT_LENGTH} characters"
         )
     # Built from validated snapshot data; returned as-is (no per-request re-validation,
-    # tests check the shape against RouteResponse).
-    return JSONResponse(route(directory.geo, directory.index, postcode))
+    # tests check the shape against RouteResponse). route_json gives the same bytes as
+    # JSONResponse(route(...)) from a per-PC4 cache (tests/services_directory/test_api.py).
+    return Response(
+        route_json(directory.geo, directory.index, postcode), media_type="application/json"
+    )
 
 
 KindParam = Literal["emergency", "veilig_thuis", "csg", "shelter_intake", "helpline", "police"]

@@ -6,10 +6,17 @@ import csv
 from pathlib import Path
 
 import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
+from services_directory.admin.audit import bump_version
+from services_directory.main import create_app, startup
+from services_directory.models import Service
+from services_directory.postcode import PostcodeError
+from services_directory.routing import route, route_json
 from services_directory.seeding import stable_id
 from services_directory.settings import Settings
+from services_directory.state import Directory, load_index
 
 ROUTE = "/api/v1/route"
 DATA_DIR = Settings().data_dir
@@ -114,3 +121,65 @@ def test_route_shelter_services_have_no_distance(read_client: TestClient) -> Non
                     "id", "kind", "name", "phones", "web", "chat", "distance_km",
                     "why", "last_verified", "unconfirmed", "sources",
                 }  # fmt: skip
+
+
+def _uncached_body(directory: Directory, postcode: str) -> bytes:
+    """What the endpoint sent before the byte cache: JSONResponse(route(...)) on a fresh
+    snapshot (so nothing comes from a cache filled earlier)."""
+    return JSONResponse(route(directory.geo, load_index(directory.sessions), postcode)).body
+
+
+def test_route_json_matches_json_response_for_every_pc4(read_client: TestClient) -> None:
+    """Cold and cached, route_json gives the bytes JSONResponse(route(...)) gives."""
+    directory: Directory = read_client.app.state.directory  # type: ignore[attr-defined]
+    plain = load_index(directory.sessions)  # route(): service lists only, no byte cache
+    cached = load_index(directory.sessions)
+    different: list[str] = []
+    for pc4 in sorted(directory.geo.areas):
+        # the same PC4 typed three ways: only "query" may differ between them
+        for typed in (pc4, f"{pc4}ab", f" {pc4}-XY Utrecht"):
+            expected = JSONResponse(route(directory.geo, plain, typed)).body
+            first = route_json(directory.geo, cached, typed)
+            again = route_json(directory.geo, cached, typed)
+            if not first == again == expected:
+                different.append(typed)
+    assert different == []
+    assert len(cached._bodies) == len(directory.geo.areas)
+
+
+@pytest.mark.parametrize(
+    ("postcode", "code"),
+    [("1234", "unknown_postcode"), ("2000 Antwerpen", "not_dutch_postcode"),
+     ("0123 AB", "invalid_postcode"), ("", "invalid_postcode")],
+)  # fmt: skip
+def test_route_json_refuses_bad_postcode_without_caching(
+    read_client: TestClient, postcode: str, code: str
+) -> None:
+    directory: Directory = read_client.app.state.directory  # type: ignore[attr-defined]
+    index = load_index(directory.sessions)
+    with pytest.raises(PostcodeError) as raised:
+        route_json(directory.geo, index, postcode)
+    assert raised.value.code == code
+    assert index._bodies == {}
+
+
+def test_route_answer_follows_data_changed_by_another_writer(settings: Settings) -> None:
+    """Another replica or the CLI changes the data: the next refresh drops the cached
+    answers along with the old snapshot."""
+    with TestClient(create_app(settings)) as client:
+        directory: Directory = client.app.state.directory  # type: ignore[attr-defined]
+        before = client.get(ROUTE, params={"postcode": "3511"})
+        assert client.get(ROUTE, params={"postcode": "3511"}).content == before.content
+        other = startup(settings)  # a second writer on the same database
+        with other.sessions.begin() as session:
+            vt20 = session.get(Service, stable_id("service", "veilig-thuis-vt20"))
+            assert vt20 is not None
+            vt20.name = "Veilig Thuis Utrecht (renamed elsewhere)"
+            bump_version(session)
+        other.engine.dispose()
+        directory.refresh()  # what the watcher does every cache_check_seconds
+        after = client.get(ROUTE, params={"postcode": "3511"})
+        names = [s["name"] for s in after.json()["services"]]
+        assert "Veilig Thuis Utrecht (renamed elsewhere)" in names
+        assert after.content == _uncached_body(directory, "3511")
+        assert after.content != before.content
