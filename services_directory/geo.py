@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +77,12 @@ class Geography:
             p for p in self.place_pc4s(place) if self.areas[p].place.casefold() == place.casefold()
         ]
         if not pc4s:
-            pc4s = sorted(self.place_pc4s(place))
+            pc4s = list(self.place_pc4s(place))
         if not pc4s:
             return None
-        lat = sum(self.areas[p].lat for p in pc4s) / len(pc4s)
-        lon = sum(self.areas[p].lon for p in pc4s) / len(pc4s)
+        # fsum: exact, so the set's (hash-seeded) order cannot move the rounded centre.
+        lat = math.fsum(self.areas[p].lat for p in pc4s) / len(pc4s)
+        lon = math.fsum(self.areas[p].lon for p in pc4s) / len(pc4s)
         return (round(lat, 4), round(lon, 4))
 
 

@@ -18,3 +18,25 @@ def test_distance_km_same_as_geopy_geodesic() -> None:
         (a, b) for a in centres[::7] for b in towns if distance_km(a, b) != geodesic(a, b).km
     ]
     assert different == []
+
+
+def test_centre_of_place_independent_of_order() -> None:
+    """Seeding puts sites at a town's centre; the PC4s come from a set, whose order
+    follows Python's string hashing, so the sum must not depend on it."""
+    geo = load_geography(Settings().data_dir)
+    moved = []
+    for key, pc4s in list(geo.place_keys.items()):
+        place = geo.areas[min(pc4s)].place
+        centres = set()
+        for order in (
+            sorted(pc4s),
+            sorted(pc4s, reverse=True),
+            sorted(pc4s, key=lambda k: k[::-1]),
+        ):
+            geo.place_keys[key] = order  # type: ignore[assignment]  # any iterable will do
+            centres.add(geo.centre_of(place))
+        geo.place_keys[key] = pc4s
+        if len(centres) > 1:
+            moved.append(place)
+    assert len(geo.place_keys) > 1000
+    assert moved == []
