@@ -476,10 +476,7 @@ def retire_organization(
     org_id: str, session: SessionDep, directory: DirectoryDep, admin: AdminDep
 ) -> Any:
     """Retire an organisation: its services leave routing and the public list (audited)."""
-    org = _organization_or_404(session, org_id)
-    changes.set_organization_retired(session, org, True, admin.name)
-    _committed(session, directory)
-    return _organizations_json(session, [org])[0]
+    return _set_retired(org_id, True, session, directory, admin)
 
 
 @router.post("/organizations/{org_id}/reinstate")
@@ -487,8 +484,14 @@ def reinstate_organization(
     org_id: str, session: SessionDep, directory: DirectoryDep, admin: AdminDep
 ) -> Any:
     """Undo a retirement: the organisation's active services are routed again (audited)."""
+    return _set_retired(org_id, False, session, directory, admin)
+
+
+def _set_retired(
+    org_id: str, retired: bool, session: Any, directory: Any, admin: Admin
+) -> dict[str, Any]:
     org = _organization_or_404(session, org_id)
-    changes.set_organization_retired(session, org, False, admin.name)
+    changes.set_organization_retired(session, org, retired, admin.name)
     _committed(session, directory)
     return _organizations_json(session, [org])[0]
 
