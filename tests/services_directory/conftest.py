@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from services_directory.main import create_app
+from services_directory.routing import route
 from services_directory.settings import Settings
+from services_directory.state import Directory, load_index
 
 POSTGRES_URL = os.environ.get("HW_TEST_POSTGRES_URL")
 CREATED_DATABASES: list[str] = []
@@ -119,3 +122,9 @@ def log_in(client: TestClient, username: str) -> dict[str, str]:
     )
     assert response.status_code == 200, response.text
     return {"X-CSRF-Token": response.json()["csrf_token"]}
+
+
+def uncached_route_body(directory: Directory, postcode: str) -> bytes:
+    """What the route endpoint sent before the byte cache: JSONResponse(route(...)) on a
+    fresh snapshot (so nothing comes from a cache filled earlier)."""
+    return JSONResponse(route(directory.geo, load_index(directory.sessions), postcode)).body

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import log_in
-from fastapi.responses import JSONResponse
+from conftest import log_in, uncached_route_body
 from fastapi.testclient import TestClient
 
-from services_directory.routing import route
 from services_directory.seeding import stable_id
-from services_directory.state import load_index
 
 ROUTE = "/api/v1/route"
 
@@ -119,25 +116,20 @@ def test_route_response_matches_documented_schema(read_client: TestClient) -> No
         RouteResponse.model_validate(body)  # extra fields or wrong types would raise
 
 
-def _uncached_body(client: TestClient, postcode: str) -> bytes:
-    """What the endpoint sent before the byte cache: JSONResponse(route(...)) on a fresh
-    snapshot of the client's database (nothing from a cache filled earlier)."""
-    directory = client.app.state.directory  # type: ignore[attr-defined]
-    return JSONResponse(route(directory.geo, load_index(directory.sessions), postcode)).body
-
-
 @pytest.mark.parametrize("postcode", ["3511 AB", "3511ab", "9711", "1012 nx Amsterdam", "٣٥١١"])
 def test_route_body_same_as_uncached_answer(read_client: TestClient, postcode: str) -> None:
+    directory = read_client.app.state.directory  # type: ignore[attr-defined]
     for _ in range(2):  # the second answer comes from the cache
         response = read_client.get(ROUTE, params={"postcode": postcode})
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/json"
         assert response.headers["content-length"] == str(len(response.content))
-        assert response.content == _uncached_body(read_client, postcode)
+        assert response.content == uncached_route_body(directory, postcode)
 
 
 def test_route_answer_follows_admin_edit(admin_client: TestClient) -> None:
     """An edit through the admin API replaces the snapshot and with it the cached answers."""
+    directory = admin_client.app.state.directory  # type: ignore[attr-defined]
     before = {
         pc: admin_client.get(ROUTE, params={"postcode": pc}).content for pc in ("3511", "3512")
     }
@@ -151,4 +143,4 @@ def test_route_answer_follows_admin_edit(admin_client: TestClient) -> None:
         after = admin_client.get(ROUTE, params={"postcode": pc4})
         vt = next(s for s in after.json()["services"] if s["kind"] == "veilig_thuis")
         assert vt["name"] == "Veilig Thuis Regio Utrecht"
-        assert after.content == _uncached_body(admin_client, pc4) != old
+        assert after.content == uncached_route_body(directory, pc4) != old

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import uncached_route_body
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
@@ -123,12 +124,6 @@ def test_route_shelter_services_have_no_distance(read_client: TestClient) -> Non
                 }  # fmt: skip
 
 
-def _uncached_body(directory: Directory, postcode: str) -> bytes:
-    """What the endpoint sent before the byte cache: JSONResponse(route(...)) on a fresh
-    snapshot (so nothing comes from a cache filled earlier)."""
-    return JSONResponse(route(directory.geo, load_index(directory.sessions), postcode)).body
-
-
 def test_route_json_matches_json_response_for_every_pc4(read_client: TestClient) -> None:
     """Cold and cached, route_json gives the bytes JSONResponse(route(...)) gives."""
     directory: Directory = read_client.app.state.directory  # type: ignore[attr-defined]
@@ -181,5 +176,5 @@ def test_route_answer_follows_data_changed_by_another_writer(settings: Settings)
         after = client.get(ROUTE, params={"postcode": "3511"})
         names = [s["name"] for s in after.json()["services"]]
         assert "Veilig Thuis Utrecht (renamed elsewhere)" in names
-        assert after.content == _uncached_body(directory, "3511")
+        assert after.content == uncached_route_body(directory, "3511")
         assert after.content != before.content
