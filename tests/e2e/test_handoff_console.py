@@ -1,16 +1,25 @@
 """Handoff end to end in Chromium: a user's widget and staff consoles in separate contexts."""
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from gateway.handoff import keys
 from tests.conftest import RunningStack
-from tests.gateway.handoff.clients import PASSWORD, create_staff, nobody_online, redis_command
+from tests.gateway.handoff.clients import (
+    PASSWORD,
+    create_staff,
+    deactivate_from_command_line,
+    nobody_online,
+    redis_command,
+)
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 SLOW = 30_000
+WIDGET_I18N = Path(__file__).resolve().parents[2] / "web_widget" / "i18n"
 
 
 @pytest.fixture
@@ -107,7 +116,9 @@ def test_hand_off_to_staff_and_back_to_bot(
     panel.locator("[data-hw-outcome]").select_option("referred_veilig_thuis")
     panel.locator("[data-hw-close]").click()
     expect(staff.locator("[data-hw-conversation]")).to_have_count(0)
-    expect(user.locator('[data-hw-notice="handoff_closed"]')).to_be_visible(timeout=SLOW)
+    expect(user.locator('[data-hw-notice="handoff_closed"]')).to_have_text(
+        "De hulpverlener heeft de chat verlaten.", timeout=SLOW
+    )
     expect(user.locator('[data-hw-from="bot"]').last).to_contain_text("weer met Hulpwijzer")
 
     bot = user.locator('[data-hw-from="bot"]')
@@ -115,6 +126,44 @@ def test_hand_off_to_staff_and_back_to_bot(
     say(user, "3511 AB")  # the bot answers again (routing needs no NLU training data)
     expect(bot).not_to_have_count(answered, timeout=SLOW)
     expect(user.locator("[data-hw-log]")).to_contain_text("0800-0188", timeout=SLOW)
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_tell_user_place_kept_when_counsellor_account_ends(
+    browser: Browser, stack: RunningStack, contexts: list[BrowserContext], language: str
+) -> None:
+    """The counsellor's account is deactivated mid-chat: the user reads, in their own
+    language, that they are back in the queue at their earlier place, not that the
+    counsellor "left"."""
+    strings = json.loads((WIDGET_I18N / f"{language}.json").read_text(encoding="utf-8"))
+    username = create_staff(stack)
+    staff = new_page(browser, contexts)
+    open_console(staff, stack, username)
+    user = new_page(browser, contexts)
+    user.goto(stack.urls.gateway_url)
+    if language != "nl":
+        user.select_option("[data-hw-language-picker]", language)
+    user.wait_for_selector(f"[data-hw-root][lang={language}][data-hw-connection=connected]")
+    # The payload of the bot's own "talk to a person" button: the same in every language.
+    say(user, "/talk_to_human")
+    consent = user.locator(".hw-quick-replies button")
+    expect(consent.first).to_be_visible(timeout=SLOW)
+    consent.first.click()
+    claim = staff.locator("[data-hw-claim]")
+    expect(claim).to_have_count(1, timeout=SLOW)
+    claim.click()
+    expect(user.locator('[data-hw-notice="handoff_joined"]')).to_be_visible(timeout=SLOW)
+
+    deactivate_from_command_line(stack, username)
+
+    expect(user.locator('[data-hw-notice="handoff_requeued"]')).to_have_text(
+        strings["status_handoff_requeued"], timeout=SLOW
+    )
+    # Then the queue position again; the general "left the chat" is not shown.
+    waiting_again = '[data-hw-notice="handoff_requeued"] ~ [data-hw-notice="handoff_waiting"]'
+    expect(user.locator(waiting_again).first).to_be_visible(timeout=SLOW)
+    expect(user.locator('[data-hw-notice="handoff_closed"]')).to_have_count(0)
+    expect(staff.locator("[data-hw-conversation]")).to_have_count(0)
 
 
 def test_tell_second_staff_member_the_claim_was_lost(

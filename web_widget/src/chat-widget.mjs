@@ -326,7 +326,10 @@ export class ChatWidget {
       position: Number.isFinite(frame.position) ? frame.position : '?',
       wait_minutes: Number.isFinite(frame.wait_minutes) ? frame.wait_minutes : '?',
     };
-    this.#notice(frame.code, format(this.strings[`status_${frame.code}`], values));
+    // A close with `requeued` means the counsellor's account ended: the user is waiting
+    // again at their earlier place, which the general "left the chat" would not say.
+    const key = frame.code === 'handoff_closed' && frame.requeued === true ? 'handoff_requeued' : frame.code;
+    this.#notice(key, format(this.strings[`status_${key}`], values));
   }
 
   #onError(frame) {

@@ -11,10 +11,12 @@ from typing import Any
 
 import httpx
 from redis.asyncio import Redis
+from typer.testing import CliRunner
 from websockets.sync.client import ClientConnection, connect
 
 from gateway.handoff import keys
 from gateway.handoff.account_store import open_account_store
+from stack.cli import app
 from tests.conftest import RunningStack
 
 Frame = dict[str, Any]
@@ -40,6 +42,24 @@ def create_staff(
 def deactivate_staff(stack: RunningStack, username: str) -> None:
     with open_account_store(stack.staff_database_url) as store:
         assert store.deactivate(username)
+
+
+def deactivate_from_command_line(stack: RunningStack, username: str) -> str:
+    """`hulpwijzer staff deactivate` against the running stack; its output."""
+
+    def run() -> str:  # its own thread: asyncio.run inside, and the test's loop is busy
+        env = {
+            "HW_GATEWAY_STAFF_DATABASE_URL": stack.staff_database_url,
+            "HW_GATEWAY_REDIS_URL": stack.urls.redis_url,
+            "HW_GATEWAY_RASA_URL": stack.urls.rasa_url,
+            "HW_GATEWAY_RASA_TOKEN": stack.urls.rasa_token,
+        }
+        result = CliRunner().invoke(app, ["staff", "deactivate", username], env=env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 def run_async(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:

@@ -2,41 +2,20 @@
 go back to the queue at their original place, the user is told and waits again with the
 bot answering meanwhile, and a colleague takes over with the conversation so far."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from typer.testing import CliRunner
 
-from stack.cli import app
 from tests.conftest import RunningStack
 from tests.gateway.handoff.clients import (
     Frame,
     StaffClient,
     UserClient,
     create_staff,
+    deactivate_from_command_line,
     deactivate_staff,
     redis_command,
 )
 
 pytestmark = pytest.mark.stack
-
-
-def deactivate_from_command_line(stack: RunningStack, username: str) -> str:
-    """`hulpwijzer staff deactivate` against the running stack; its output."""
-
-    def run() -> str:  # its own thread: asyncio.run inside, and the test's loop is busy
-        env = {
-            "HW_GATEWAY_STAFF_DATABASE_URL": stack.staff_database_url,
-            "HW_GATEWAY_REDIS_URL": stack.urls.redis_url,
-            "HW_GATEWAY_RASA_URL": stack.urls.rasa_url,
-            "HW_GATEWAY_RASA_TOKEN": stack.urls.rasa_token,
-        }
-        result = CliRunner().invoke(app, ["staff", "deactivate", username], env=env)
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def is_requeued(frame: Frame) -> bool:
