@@ -3,7 +3,9 @@
 Tasks: receive, send, log reader (XREAD over the held conversations' streams, cursors from
 the console so a reconnect resumes exactly after the last entry it showed), events (pub/sub)
 and presence heartbeat (which also ends the connection once the account is deactivated
-or expired; the conversations it holds then go back to the queue).
+or expired; the conversations it holds then go back to the queue). Claim, message, transfer
+and close check the account first too, so a deactivated account changes nothing in the
+seconds before its next heartbeat.
 """
 
 import asyncio
@@ -40,6 +42,9 @@ HEARTBEAT_SECONDS = 10.0
 # At most one "counsellor is typing" per conversation this often (the console sends one
 # every 3 s while typing; the widget shows it for 6 s).
 STAFF_TYPING_INTERVAL_SECONDS = 2.0
+# Frames that change a conversation: each waits for an account check (SQL) first. Typing is
+# a hint that changes nothing, so it goes without one.
+ACCOUNT_CHECKED = (ClaimFrame, StaffMessageFrame, TransferFrame, CloseFrame)
 ERROR_MESSAGES = {
     "invalid_frame": "Dit bericht van de console kon niet worden gelezen.",
     "not_holder": "Je hebt dit gesprek niet (meer) in behandeling.",
@@ -70,7 +75,7 @@ class StaffSession:
         self.member = StaffPresence.new_member(username)
         self.max_chars = service.settings.max_message_chars
         self.typing_sent_at: dict[str, float] = {}  # conversation id -> monotonic time
-        self.refused = False  # the heartbeat found the account deactivated or expired
+        self.refused = False  # the account was found deactivated or expired
 
     async def run(self) -> None:
         hello = await self.receive_hello()
@@ -192,6 +197,8 @@ class StaffSession:
             except ValidationError:
                 self.error("invalid_frame")
                 continue
+            if isinstance(frame, ACCOUNT_CHECKED) and not await self.account_works():
+                return  # closed; run() puts what it holds back in the queue
             if isinstance(frame, ClaimFrame):
                 await self.claim(frame)
             elif isinstance(frame, StaffMessageFrame):
@@ -227,14 +234,23 @@ class StaffSession:
     async def heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            if not await self.accounts.may_sign_in(self.username):
-                # Deactivated or expired: the open console stops (policy violation) and the
-                # conversations it holds go back to the queue (run).
-                self.refused = True
-                with contextlib.suppress(RuntimeError):  # already closed
-                    await self.websocket.close(code=1008)
+            if not await self.account_works():
                 return
             await self.service.presence.beat(self.member)
+
+    async def account_works(self) -> bool:
+        """The account may still sign in; otherwise the console is closed and False.
+
+        Deactivated or expired: the open console stops (policy violation) and the
+        conversations it holds go back to the queue (run). The SQL runs in a thread
+        (StaffAccounts.may_sign_in), so other chats go on meanwhile.
+        """
+        if await self.accounts.may_sign_in(self.username):
+            return True
+        self.refused = True
+        with contextlib.suppress(RuntimeError):  # already closed
+            await self.websocket.close(code=1008)
+        return False
 
     async def on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("kind")

@@ -9,6 +9,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from gateway.handoff import keys
 from tests.conftest import RunningStack
 from tests.gateway.handoff.clients import (
     StaffClient,
@@ -142,4 +143,36 @@ def test_end_console_of_deactivated_staff(stack: RunningStack) -> None:
         assert staff.socket.close_code == 1008
         assert log_in(stack, username).status_code == 401
     finally:
+        staff.close()
+
+
+def test_refuse_claim_from_console_of_deactivated_staff(clean_handoff: RunningStack) -> None:
+    """Deactivated in SQL, then at once a claim from the console still open: well before its
+    next heartbeat (every 10 s), the claim itself finds the account refused."""
+    stack = clean_handoff
+    staff = StaffClient(stack, create_staff(stack))
+    user = UserClient(stack)
+    try:
+        user.request_handoff()
+        user.wait_for(lambda f: f.get("code") == "handoff_waiting")
+        cid = str(user.conversation_id)
+        staff.wait_for(
+            lambda f: f["type"] == "queue" and [i["conversation_id"] for i in f["items"]] == [cid]
+        )
+        place = redis_command(stack, "ZSCORE", keys.QUEUE, cid)
+        seen = len(user.frames)
+
+        deactivate_staff(stack, staff.username)
+        staff.claim(cid)
+
+        with pytest.raises(ConnectionClosed):
+            staff.wait_for(lambda f: f["type"] in ("conversation", "claim_failed"), timeout=5)
+        assert staff.socket.close_code == 1008
+        assert redis_command(stack, "ZSCORE", keys.QUEUE, cid) == place
+        assert redis_command(stack, "HGET", keys.handoff(cid), "state") == "waiting"
+        assert not redis_command(stack, "SMEMBERS", keys.held(staff.username))
+        user.drain(1.0)
+        assert not [f for f in user.frames[seen:] if f.get("code") == "handoff_joined"]
+    finally:
+        user.close()
         staff.close()

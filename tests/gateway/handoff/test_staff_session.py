@@ -1,8 +1,9 @@
-"""An open console's heartbeat finds its account refused: the conversations it holds go back
-to the queue before the console is closed.
+"""An open console finds its account refused, at its heartbeat or at the console's next
+claim, message, transfer or close: the conversations it holds go back to the queue and the
+console is closed; an action of a refused account changes nothing.
 
 The session runs in-process against a real Redis and a real SQL account store, with only
-the console's end of the websocket in memory, so the heartbeat is the only thing that can
+the console's end of the websocket in memory, so the session is the only thing that can
 requeue here (the gateway's periodic release check is not running).
 """
 
@@ -16,10 +17,17 @@ from fastapi import WebSocket, WebSocketDisconnect
 
 from gateway.handoff import keys, staff_session
 from gateway.handoff.accounts import StaffAccounts
+from gateway.handoff.presence import StaffPresence
 from gateway.handoff.service import HandoffService
 from gateway.handoff.staff_session import StaffSession
 from gateway.handoff.store import REQUEUED_CODE, HandoffState
-from tests.gateway.handoff.in_process import Scenario, new_staff, queue_up, status_codes
+from tests.gateway.handoff.in_process import (
+    Scenario,
+    new_staff,
+    queue_scores,
+    queue_up,
+    status_codes,
+)
 
 
 class ConsoleSocket:
@@ -103,5 +111,53 @@ def test_keep_held_conversations_while_account_works(
         handoff = await service.store.get(conversation_id)
         assert handoff is not None and handoff.state == HandoffState.ACTIVE
         assert REQUEUED_CODE not in await status_codes(service, conversation_id)
+
+    with_handoff(scenario)
+
+
+@pytest.mark.parametrize("action", ["claim", "message", "transfer", "close"])
+def test_change_nothing_when_console_acts_after_deactivation(
+    with_handoff: Callable[[Scenario], None], monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    """Deactivated, then at once an action from the still-open console: the heartbeat is an
+    hour away, so only the action's own account check can stop it."""
+    monkeypatch.setattr(staff_session, "HEARTBEAT_SECONDS", 3600.0)
+
+    async def scenario(service: HandoffService, accounts: StaffAccounts) -> None:
+        ann, bob = new_staff(accounts), new_staff(accounts)
+        await service.presence.beat(StaffPresence.new_member(bob))  # a colleague online
+        conversation_id = await queue_up(service)
+        original = await queue_scores(service)
+        if action != "claim":
+            await service.claim(conversation_id, ann)
+        socket, console = open_console(service, accounts, ann)
+        await asyncio.sleep(0.2)  # the console is up: welcome, queue, conversation
+        shown = len(socket.sent)
+
+        assert accounts.store.deactivate(ann)  # in SQL only: nothing told Redis
+        frames = {
+            "claim": {"type": "claim"},
+            "message": {"type": "message", "text": "Ben je nu veilig?", "id": "s1"},
+            "transfer": {"type": "transfer", "to": bob},
+            "close": {"type": "close", "outcome": "information_given"},
+        }
+        frame = frames[action] | {"conversation_id": conversation_id}
+        socket.incoming.put_nowait(json.dumps(frame))
+        await asyncio.wait({console}, timeout=5)
+        if not console.done():  # the console went on: end it, then see what it changed
+            socket.incoming.put_nowait(None)
+            await asyncio.wait_for(console, timeout=10)
+
+        assert not [f for f in socket.sent[shown:] if f["type"] in ("conversation", "ack")]
+        # Still (or again) waiting at its place, held by nobody, with nothing from ann.
+        assert await queue_scores(service) == original
+        handoff = await service.store.get(conversation_id)
+        assert handoff is not None and handoff.state == HandoffState.WAITING
+        assert await service.store.held_by(ann) == set() == await service.store.held_by(bob)
+        expected = [] if action == "claim" else ["handoff_joined", REQUEUED_CODE]
+        assert await status_codes(service, conversation_id) == expected
+        entries: Any = await service.redis.xrange(keys.log(conversation_id))
+        assert not [fields for _, fields in entries if fields.get("kind") == "staff"]
+        assert socket.close_code == 1008
 
     with_handoff(scenario)
