@@ -6,11 +6,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import RunningStack
+from tests.e2e.widget import wait_connected
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 
 def send(page: Page, text: str) -> None:
+    wait_connected(page)
     page.locator("[data-hw-input]").fill(text)
     page.locator("[data-hw-send]").click()
 

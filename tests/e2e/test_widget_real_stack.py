@@ -17,6 +17,7 @@ import redis
 from playwright.sync_api import Browser, Page, WebSocket, expect
 
 from tests.conftest import RunningStack
+from tests.e2e.widget import send, wait_connected
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -55,15 +56,17 @@ def _answer_exit_locally(page: Page) -> None:
     )
 
 
-def _send(page: Page, text: str) -> None:
-    replies = page.locator("[data-hw-from=bot], [data-hw-from=staff]").count()
-    page.fill("[data-hw-input]", text)
-    page.press("[data-hw-input]", "Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('[data-hw-from=bot], [data-hw-from=staff]').length > n",
-        arg=replies,
-        timeout=30_000,
-    )
+# No frame from the gateway reaches the widget until 3 s after the page starts, as over a slow
+# network or from a busy gateway: the page has loaded, the widget is still connecting.
+HOLD_FRAMES = """(() => {
+  const held = new Promise((resolve) => setTimeout(resolve, 3000));
+  window.WebSocket = class extends window.WebSocket {
+    addEventListener(type, listener, options) {
+      const late = (event) => held.then(() => listener.call(this, event));
+      return super.addEventListener(type, type === 'message' ? late : listener, options);
+    }
+  };
+})()"""
 
 
 def _redis_keys_for(stack: RunningStack, conversation_id: str) -> list[str]:
@@ -80,6 +83,15 @@ def _press_shift_three_times(page: Page) -> None:
         page.keyboard.press("Shift")
 
 
+def test_wait_for_ready_frame_before_sending(stack: RunningStack, page: Page) -> None:
+    # `send` must not type into a widget that is still connecting: the widget would refuse
+    # the message and no reply would come (tests/e2e/widget.py).
+    page.add_init_script(HOLD_FRAMES)
+    page.goto(stack.urls.gateway_url)
+    send(page, "hallo")
+    expect(page.locator("[data-hw-notice=not-connected]")).to_have_count(0)
+
+
 @pytest.mark.parametrize(
     "leave",
     [lambda page: page.click("[data-hw-quick-exit]"), _press_shift_three_times],
@@ -93,7 +105,7 @@ def test_quick_exit_deletes_conversation_and_leaves_no_trace(
     before = f"{stack.urls.gateway_url}/healthz"
     page.goto(before)
     page.goto(stack.urls.gateway_url)
-    _send(page, "hallo")
+    send(page, "hallo")
     assert ids, "no ready frame seen"
     conversation_id = ids[-1]
     assert _redis_keys_for(stack, conversation_id), "conversation not in Redis before exit"
@@ -124,8 +136,8 @@ def test_conversation_requests_only_own_origin_and_stores_nothing(
     page.context.on("request", lambda request: urls.append(request.url))
     page.on("websocket", lambda ws: urls.append(ws.url))
     page.goto(stack.urls.gateway_url)
-    _send(page, "hallo")
-    _send(page, "3511 AB")
+    send(page, "hallo")
+    send(page, "3511 AB")
     expect(page.locator("[data-hw-log]")).to_contain_text("0800-0188", timeout=30_000)
     expect(page.locator("[data-hw-from=bot] a[href='tel:112']").first).to_be_visible()
 
@@ -143,11 +155,11 @@ def test_axe_finds_nothing_serious_in_real_conversation(
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.goto(stack.urls.gateway_url)
-    page.wait_for_selector("[data-hw-root][data-hw-connection=connected]")
+    wait_connected(page)
     if language != "nl":
         page.select_option("[data-hw-language-picker]", language)
         page.wait_for_selector(f"[data-hw-root][lang={language}][data-hw-connection=connected]")
-    _send(page, "hallo" if language == "nl" else "مرحبا، أحتاج إلى مساعدة")
+    send(page, "hallo" if language == "nl" else "مرحبا، أحتاج إلى مساعدة")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: "
