@@ -11,12 +11,18 @@ sessions stop working at once.
 import asyncio
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from typing import cast
 
 from redis.asyncio import Redis
 
 from gateway.handoff import keys
 from gateway.handoff.account_store import STAFF_ROLE, StaffAccountStore
+
+# Account look-ups (every staff action, heartbeat and HTTP request waits for one) get threads
+# of their own: in asyncio's default pool they queued behind the safety net's embeddings
+# (gateway/chat.py), and a busy chat held every counsellor's messages for seconds.
+LOOKUP_THREADS = 2
 
 
 class LoginRefused(Exception):
@@ -41,6 +47,7 @@ class StaffAccounts:
         self._session_seconds = session_seconds
         self._max_failed = max_failed_logins
         self._lockout_seconds = lockout_seconds
+        self._lookups = ThreadPoolExecutor(LOOKUP_THREADS, thread_name_prefix="staff-accounts")
 
     async def log_in(self, username: str, password: str) -> str:
         """A new session token, or LoginRefused."""
@@ -74,7 +81,8 @@ class StaffAccounts:
 
     async def may_sign_in(self, username: str) -> bool:
         """The account exists, is active, has the staff role and has not expired."""
-        account = await asyncio.to_thread(self.store.get, username)
+        loop = asyncio.get_running_loop()
+        account = await loop.run_in_executor(self._lookups, self.store.get, username)
         return account is not None and account.may_sign_in()
 
     async def log_out(self, token: str) -> None:

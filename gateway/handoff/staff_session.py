@@ -29,6 +29,7 @@ from gateway.handoff.staff_frames import (
     ClaimFrame,
     CloseFrame,
     HelloFrame,
+    StaffClientFrame,
     StaffMessageFrame,
     StaffTypingFrame,
     TransferFrame,
@@ -45,6 +46,8 @@ STAFF_TYPING_INTERVAL_SECONDS = 2.0
 # Frames that change a conversation: each waits for an account check (SQL) first. Typing is
 # a hint that changes nothing, so it goes without one.
 ACCOUNT_CHECKED = (ClaimFrame, StaffMessageFrame, TransferFrame, CloseFrame)
+# Frames read ahead of the one being handled; beyond this the socket is not read (backpressure).
+READ_AHEAD_FRAMES = 100
 ERROR_MESSAGES = {
     "invalid_frame": "Dit bericht van de console kon niet worden gelezen.",
     "not_holder": "Je hebt dit gesprek niet (meer) in behandeling.",
@@ -76,6 +79,8 @@ class StaffSession:
         self.max_chars = service.settings.max_message_chars
         self.typing_sent_at: dict[str, float] = {}  # conversation id -> monotonic time
         self.refused = False  # the account was found deactivated or expired
+        # When the last check that found the account working started (monotonic).
+        self.account_checked_at = float("-inf")
 
     async def run(self) -> None:
         hello = await self.receive_hello()
@@ -187,28 +192,53 @@ class StaffSession:
                 return
 
     async def receive_loop(self) -> None:
+        """Frames in order. They are read ahead while an account check runs, so one check
+        covers every frame that had arrived when it started (as safe as a check per frame:
+        each frame still waits for a check begun after it arrived), and a slow check on a
+        busy machine cannot make a console's frames pile up."""
+        inbox: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue(READ_AHEAD_FRAMES)
+        reader = asyncio.create_task(self.read_frames(inbox))
+        try:
+            while (item := await inbox.get()) is not None:
+                arrived, raw = item
+                try:
+                    frame = STAFF_FRAME.validate_json(raw)
+                except ValidationError:
+                    self.error("invalid_frame")
+                    continue
+                if isinstance(frame, ACCOUNT_CHECKED) and not await self.account_works(arrived):
+                    return  # closed; run() puts what it holds back in the queue
+                await self.act(frame)
+        finally:
+            await cancel_and_wait([reader])
+        if not reader.cancelled() and (error := reader.exception()) is not None:
+            raise error  # reading failed: the session ends, as when this loop read itself
+
+    async def read_frames(self, inbox: asyncio.Queue[tuple[float, str] | None]) -> None:
+        """Each frame with the time it was read; None once the console has gone, or reading
+        failed, so that the frames before it are still handled and then the loop ends."""
         while True:
             try:
                 raw = await self.websocket.receive_text()
             except WebSocketDisconnect:
+                await inbox.put(None)
                 return
-            try:
-                frame = STAFF_FRAME.validate_json(raw)
-            except ValidationError:
-                self.error("invalid_frame")
-                continue
-            if isinstance(frame, ACCOUNT_CHECKED) and not await self.account_works():
-                return  # closed; run() puts what it holds back in the queue
-            if isinstance(frame, ClaimFrame):
-                await self.claim(frame)
-            elif isinstance(frame, StaffMessageFrame):
-                await self.send_message(frame)
-            elif isinstance(frame, TransferFrame):
-                await self.transfer(frame)
-            elif isinstance(frame, CloseFrame):
-                await self.close(frame)
-            elif isinstance(frame, StaffTypingFrame):
-                await self.staff_typing(frame)
+            except Exception:
+                await inbox.put(None)
+                raise
+            await inbox.put((time.monotonic(), raw))
+
+    async def act(self, frame: StaffClientFrame) -> None:
+        if isinstance(frame, ClaimFrame):
+            await self.claim(frame)
+        elif isinstance(frame, StaffMessageFrame):
+            await self.send_message(frame)
+        elif isinstance(frame, TransferFrame):
+            await self.transfer(frame)
+        elif isinstance(frame, CloseFrame):
+            await self.close(frame)
+        elif isinstance(frame, StaffTypingFrame):
+            await self.staff_typing(frame)
 
     async def log_loop(self) -> None:
         while True:
@@ -238,14 +268,19 @@ class StaffSession:
                 return
             await self.service.presence.beat(self.member)
 
-    async def account_works(self) -> bool:
+    async def account_works(self, arrived: float | None = None) -> bool:
         """The account may still sign in; otherwise the console is closed and False.
 
-        Deactivated or expired: the open console stops (policy violation) and the
-        conversations it holds go back to the queue (run). The SQL runs in a thread
-        (StaffAccounts.may_sign_in), so other chats go on meanwhile.
+        A frame read at `arrived` needs a check that started after it; one that already
+        passed answers for it. Deactivated or expired: the open console stops (policy
+        violation) and the conversations it holds go back to the queue (run). The SQL runs
+        in a thread (StaffAccounts.may_sign_in), so other chats go on meanwhile.
         """
+        if arrived is not None and arrived < self.account_checked_at:
+            return True
+        started = time.monotonic()
         if await self.accounts.may_sign_in(self.username):
+            self.account_checked_at = max(self.account_checked_at, started)
             return True
         self.refused = True
         with contextlib.suppress(RuntimeError):  # already closed

@@ -132,6 +132,15 @@ def test_change_nothing_when_console_acts_after_deactivation(
             await service.claim(conversation_id, ann)
         socket, console = open_console(service, accounts, ann)
         await asyncio.sleep(0.2)  # the console is up: welcome, queue, conversation
+        sent_before = []
+        if action != "claim":  # a check that passed before must not answer for later frames
+            hello = {"type": "message", "conversation_id": conversation_id, "text": "Hallo"}
+            socket.incoming.put_nowait(json.dumps(hello | {"id": "s0"}))
+            sent_before = ["Hallo"]
+            for _ in range(50):
+                if {"type": "ack", "id": "s0"} in socket.sent:
+                    break
+                await asyncio.sleep(0.05)
         shown = len(socket.sent)
 
         assert accounts.store.deactivate(ann)  # in SQL only: nothing told Redis
@@ -157,7 +166,8 @@ def test_change_nothing_when_console_acts_after_deactivation(
         expected = [] if action == "claim" else ["handoff_joined", REQUEUED_CODE]
         assert await status_codes(service, conversation_id) == expected
         entries: Any = await service.redis.xrange(keys.log(conversation_id))
-        assert not [fields for _, fields in entries if fields.get("kind") == "staff"]
+        staff_texts = [fields["text"] for _, fields in entries if fields.get("kind") == "staff"]
+        assert staff_texts == sent_before
         assert socket.close_code == 1008
 
     with_handoff(scenario)
