@@ -60,7 +60,8 @@ def fit(
     classifier = LogisticRegression(
         C=float(config["C"]),
         max_iter=int(config["max_iter"]),
-        class_weight="balanced",
+        # A per-intent dict here is how benchmarks/classifier_variants.py tries other weights.
+        class_weight=config.get("class_weight", "balanced"),
         random_state=int(config["random_state"]),
     )
     classifier.fit(_matrix(model, texts, dense, config), intents)
