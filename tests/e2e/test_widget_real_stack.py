@@ -17,7 +17,7 @@ import redis
 from playwright.sync_api import Browser, Page, WebSocket, expect
 
 from tests.conftest import RunningStack
-from tests.e2e.widget import send, wait_connected
+from tests.e2e.widget import REPLIES, SLOW_MS, send, wait_connected
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -56,10 +56,10 @@ def _answer_exit_locally(page: Page) -> None:
     )
 
 
-# No frame from the gateway reaches the widget until 3 s after the page starts, as over a slow
-# network or from a busy gateway: the page has loaded, the widget is still connecting.
+# No frame from the gateway reaches the widget until `% ms` after the page starts, as over a
+# slow network or from a busy gateway: the page has loaded, the widget is still connecting.
 HOLD_FRAMES = """(() => {
-  const held = new Promise((resolve) => setTimeout(resolve, 3000));
+  const held = new Promise((resolve) => setTimeout(resolve, %d));
   window.WebSocket = class extends window.WebSocket {
     addEventListener(type, listener, options) {
       const late = (event) => held.then(() => listener.call(this, event));
@@ -84,11 +84,28 @@ def _press_shift_three_times(page: Page) -> None:
 
 
 def test_wait_for_ready_frame_before_sending(stack: RunningStack, page: Page) -> None:
-    # `send` must not type into a widget that is still connecting: the widget would refuse
-    # the message and no reply would come (tests/e2e/widget.py).
-    page.add_init_script(HOLD_FRAMES)
+    # `send` types only once the widget is connected (tests/e2e/widget.py).
+    page.add_init_script(HOLD_FRAMES % 3000)
     page.goto(stack.urls.gateway_url)
     send(page, "hallo")
+    expect(page.locator("[data-hw-notice=not-connected]")).to_have_count(0)
+
+
+def test_send_message_typed_while_connecting(stack: RunningStack, page: Page) -> None:
+    # A person who types at once: the widget keeps the message until `ready`, then sends it.
+    page.add_init_script(HOLD_FRAMES % 6000)
+    page.goto(stack.urls.gateway_url)
+    page.fill("[data-hw-input]", "hallo")
+    page.press("[data-hw-input]", "Enter")
+    shown_while = page.evaluate(
+        "() => [document.querySelector('[data-hw-root]').dataset.hwConnection,"
+        " document.querySelectorAll('[data-hw-from=user]').length]"
+    )
+    assert shown_while == ["connecting", 1]
+    user = page.locator("[data-hw-from=user]")
+    expect(user).to_have_attribute("data-hw-state", "delivered", timeout=SLOW_MS)
+    expect(page.locator(REPLIES).first).to_be_visible(timeout=SLOW_MS)
+    expect(user).to_have_text(["hallo"])
     expect(page.locator("[data-hw-notice=not-connected]")).to_have_count(0)
 
 

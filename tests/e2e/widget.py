@@ -1,10 +1,10 @@
 """Driving the widget on the real stack as a person does: typing once it says it is connected.
 
-Until the gateway's `ready` frame has arrived, the widget refuses a message: it says "not
-connected" and keeps the text in the box (`#sendMessage`, web_widget/src/chat-widget.mjs), so
-nothing reaches the gateway. `page.goto` returns at the load event, usually before that frame.
-A test typing straight away pressed Enter a median 0.4 s after `ready`, but before it about
-once in 20-30 page loads, then waited in vain for a reply.
+`page.goto` returns at the load event, usually before the gateway's `ready` frame. Until
+2026-11-29 the widget refused a message typed before that frame, and a test typing straight
+away (before it about once in 20-30 page loads) waited in vain for a reply. The widget now
+keeps such a message and sends it on `ready` (test_send_message_typed_while_connecting);
+waiting for it here stays harmless and keeps each test's timing as it was.
 """
 
 from playwright.sync_api import Page

@@ -11,6 +11,10 @@ from widget_fake_gateway import GatewayScript
 
 pytestmark = pytest.mark.browser
 
+NOT_CONNECTED = "[data-hw-notice=not-connected]"
+# A first retry 30-60 s away: once offline (`waiting`), the widget stays so for the whole test.
+STAY_OFFLINE = "retry_ms=60000&retry_max_ms=60000"
+
 
 def _dead_gateway() -> str:
     with socket.socket() as s:
@@ -28,7 +32,7 @@ def _dead_gateway() -> str:
 def test_show_emergency_numbers_when_gateway_unreachable(
     page: Page, fake_gateway: str, language: str, title: str, veilig_thuis: str
 ) -> None:
-    page.goto(f"{fake_gateway}/page?lang={language}&gateway={_dead_gateway()}")
+    page.goto(f"{fake_gateway}/page?lang={language}&gateway={_dead_gateway()}&{STAY_OFFLINE}")
     offline = page.locator("[data-hw-offline]")
     expect(offline).to_be_visible()
     expect(offline).to_have_attribute("role", "alert")
@@ -45,6 +49,27 @@ def test_show_emergency_numbers_when_gateway_unreachable(
     page.press("[data-hw-input]", "Enter")
     expect(page.locator("[data-hw-input]")).to_have_value("help")
     assert page.locator("[data-hw-from=user]").count() == 0
+
+
+def test_refuse_message_while_offline(
+    page: Page, fake_gateway: str, gateway_script: GatewayScript
+) -> None:
+    # Unlike while connecting, offline a message is not kept for later: the user is told.
+    gateway_script.refuse_connections = True
+    page.goto(f"{fake_gateway}/page?{STAY_OFFLINE}")
+    expect(page.locator("[data-hw-root]")).to_have_attribute("data-hw-connection", "disconnected")
+    page.fill("[data-hw-input]", "help")
+    page.press("[data-hw-input]", "Enter")
+    expect(page.locator(NOT_CONNECTED)).to_have_count(1)
+    expect(page.locator("[data-hw-input]")).to_have_value("help")
+    expect(page.locator("[data-hw-from=user]")).to_have_count(0)
+    # Once connected, nothing goes out that the user did not send again.
+    gateway_script.refuse_connections = False
+    page.click("[data-hw-offline] button")
+    expect(page.locator("[data-hw-root]")).to_have_attribute("data-hw-connection", "connected")
+    page.wait_for_timeout(300)
+    assert gateway_script.frames_of("message") == []
+    expect(page.locator("[data-hw-input]")).to_have_value("help")
 
 
 def test_reconnect_after_drop_keeping_typed_text(

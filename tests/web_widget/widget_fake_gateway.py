@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 REPO = Path(__file__).resolve().parents[2]
 WIDGET_DIR = REPO / "web_widget"
@@ -55,6 +55,9 @@ class GatewayScript:
     handoff_log: list[dict[str, Any]] = field(default_factory=list)
     # Message ids that were once left unacknowledged (the "noack" script).
     unacked: set[str] = field(default_factory=set)
+    # As a slow network or busy gateway would: while "accept", a new socket stays opening;
+    # while "ready", a `start` stays unanswered. Set back to None to let it through.
+    hold: str | None = None
 
     def entry(self, frame: dict[str, Any]) -> dict[str, Any]:
         """Give a frame the next stream entry id and keep it in the handoff log."""
@@ -78,14 +81,17 @@ def _embed_page(request: Request) -> HTMLResponse:
     exit_url = html.escape(q.get("exit", "/neutral"))
     gateway = html.escape(q.get("gateway", ""))
     extra = html.escape(q.get("extra", ""))
+    # Back-off bounds; a long first delay keeps the widget offline (`waiting`) for a test.
+    retry_ms = html.escape(q.get("retry_ms", "500"))
+    retry_max_ms = html.escape(q.get("retry_max_ms", "2000"))
     body = f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Support organisation</title></head>
 <body><main><h1>Support organisation</h1><p>Some text of the host page.</p>
 <div data-hw-widget data-hw-gateway="{gateway}" data-hw-language="{language}"
-     data-hw-exit-url="{exit_url}" data-hw-reconnect-initial-ms="500"
-     data-hw-reconnect-max-ms="2000" {extra}>
+     data-hw-exit-url="{exit_url}" data-hw-reconnect-initial-ms="{retry_ms}"
+     data-hw-reconnect-max-ms="{retry_max_ms}" {extra}>
 <a data-hw-quick-exit href="{exit_url}">Snel weg</a></div></main>
 <script type="module" src="/widget/src/index.mjs"></script></body></html>"""
     headers = {"Content-Security-Policy": STRICT_CSP} if q.get("csp") else {}
@@ -187,11 +193,20 @@ async def _resume_handoff(ws: WebSocket, script: GatewayScript) -> None:
     )
 
 
+async def _held(script: GatewayScript, stage: str, ws: WebSocket) -> bool:
+    """Wait while the script holds this stage; False if the socket was closed meanwhile."""
+    while script.hold == stage and ws.application_state != WebSocketState.DISCONNECTED:
+        await asyncio.sleep(0.02)
+    return ws.application_state != WebSocketState.DISCONNECTED
+
+
 def build_app(script: GatewayScript) -> Starlette:
     async def chat(ws: WebSocket) -> None:
         script.loop = asyncio.get_running_loop()
         if script.refuse_connections:
             await ws.close(code=1013)
+            return
+        if not await _held(script, "accept", ws):
             return
         await ws.accept()
         script.sockets.add(ws)
@@ -202,6 +217,8 @@ def build_app(script: GatewayScript) -> Starlette:
                 script.frames.append(frame)
                 kind = frame.get("type")
                 if kind == "start":
+                    if not await _held(script, "ready", ws):
+                        return
                     language = frame.get("language") or "nl"
                     conversation_id = frame.get("conversation_id") or uuid.uuid4().hex
                     direction = "rtl" if language in RTL_LANGUAGES else "ltr"

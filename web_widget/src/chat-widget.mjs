@@ -42,7 +42,7 @@ export class ChatWidget {
     this.conversationId = null; // memory only: used to continue after a reconnect
     this.ready = false;
     this.wasReady = false;
-    this.pending = new Map(); // message id -> { wire, text, element } until acked
+    this.pending = new Map(); // message id -> { wire, text, element, sent } until acked
     // Handoff stream ids of staff/status frames shown (memory only): drop repeats after a
     // gateway crash, and send the last one as `after` on a reconnect (docs/protocol.md).
     this.shownIds = new Set();
@@ -240,9 +240,13 @@ export class ChatWidget {
     this.connectionState = state;
     // Ready again only after the gateway's `ready` frame on the new socket.
     if (state !== 'open') this.ready = false;
-    // A dropped socket keeps unacknowledged messages: they are resent on `ready`.
+    // A dropped socket keeps unacknowledged messages: they are resent on `ready`. One typed
+    // while connecting that never left the browser is given back: the widget is offline.
     if (state === 'closed') this.#failPending();
-    if (state === 'waiting') this.#showOffline(detail.delayMs);
+    if (state === 'waiting') {
+      this.#failUnsent();
+      this.#showOffline(detail.delayMs);
+    }
     this.#showConnection();
   }
 
@@ -252,7 +256,9 @@ export class ChatWidget {
       case 'ready':
         this.ready = true;
         if (typeof frame.conversation_id === 'string') {
-          if (frame.conversation_id !== this.conversationId) this.#newConversation();
+          // Only a known conversation can change; messages typed before the very first `ready`
+          // belong to the conversation it starts.
+          if (this.conversationId !== null && frame.conversation_id !== this.conversationId) this.#newConversation();
           this.conversationId = frame.conversation_id;
         }
         this.#hideOffline();
@@ -313,9 +319,12 @@ export class ChatWidget {
     this.#failPending();
   }
 
-  /** After a reconnect: send unacknowledged messages again, same ids, in order. */
+  /** On `ready`: send unacknowledged and waiting messages (again), same ids, in order. */
   #resendPending() {
-    for (const [id, entry] of this.pending) this.connection.send({ type: 'message', text: entry.wire, id });
+    for (const [id, entry] of this.pending) {
+      // Once handed to a socket, the gateway may have stored it: from then on only resent.
+      if (this.connection.send({ type: 'message', text: entry.wire, id })) entry.sent = true;
+    }
   }
 
   #onStatus(frame) {
@@ -337,14 +346,18 @@ export class ChatWidget {
     const known = this.strings[`error_${code}`];
     const text = typeof frame.message === 'string' && frame.message ? frame.message : known ?? this.strings.error_generic;
     // The error is about the last frame: if that message is still unacknowledged, give its
-    // text back to the user instead of losing it.
-    const lastId = [...this.pending.keys()].pop();
+    // text back to the user instead of losing it. A message not sent yet cannot be meant.
+    const lastId = [...this.pending].filter(([, entry]) => entry.sent).map(([id]) => id).pop();
     if (lastId) this.#failMessage(lastId);
     this.#notice(`error-${code}`, text);
   }
 
   #failPending() {
     for (const id of [...this.pending.keys()]) this.#failMessage(id);
+  }
+
+  #failUnsent() {
+    for (const [id, entry] of [...this.pending]) if (!entry.sent) this.#failMessage(id);
   }
 
   #failMessage(id) {
@@ -404,12 +417,16 @@ export class ChatWidget {
 
   #sendMessage(text, shownAs) {
     const id = `c${(this.sequence += 1)}`;
-    if (!this.ready || !this.connection.send({ type: 'message', text, id })) {
+    // Typed while connecting, it waits unsent in `pending` for `ready` (#resendPending), so a
+    // person who types at once need not press Enter again. Offline or closed it is refused.
+    const connecting = this.connectionState === 'connecting' || this.connectionState === 'open';
+    const sent = this.ready && this.connection.send({ type: 'message', text, id });
+    if (!sent && (this.ready || !connecting)) {
       this.#notice('not-connected', this.strings.not_connected);
       return false; // the typed text stays in the input
     }
     const element = this.#appendMessage('user', shownAs, { dir: 'auto' });
-    this.pending.set(id, { wire: text, text: shownAs === text ? text : null, element });
+    this.pending.set(id, { wire: text, text: shownAs === text ? text : null, element, sent });
     this.safety.open = false;
     return true;
   }
