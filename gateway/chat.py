@@ -34,6 +34,8 @@ class ChatSession:
         self.services = services
         self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.turns: asyncio.Queue[MessageFrame] = asyncio.Queue()
+        # Texts a counsellor already has, still to be checked by the safety net.
+        self.handoff_checks: asyncio.Queue[str] = asyncio.Queue()
         self.conversation_id = ""
         self.language = services.settings.default_language
         self.send_lock = asyncio.Lock()
@@ -50,6 +52,7 @@ class ChatSession:
             asyncio.create_task(self.turn_loop()),
             asyncio.create_task(self.receive_loop()),
             asyncio.create_task(self.handoff.run()),
+            asyncio.create_task(self.handoff_safety_loop()),
         ]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -128,12 +131,14 @@ class ChatSession:
         if len(text) > limit:
             self.queue_error("message_too_long", limit=limit)
             return
-        assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
         if await self.handoff.take_user_text(frame.id, text):
-            # A human holds the chat and the bot is paused; 112 still comes first.
-            if assessment.signal:
-                self.outbox.put_nowait(self.safety_frame(assessment.signal))
+            # A human holds the chat and the bot is paused. The counsellor gets the message
+            # at once; the safety net's 112/113 line for the user follows from its own
+            # queue, so embeddings waiting for a busy CPU never hold up the relay (with 50
+            # handoffs they did, by seconds) and a person replies later than the check.
+            self.handoff_checks.put_nowait(text)
             return
+        assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
         self.outbox.put_nowait({"type": "ack", "id": frame.id})
         await self.update_language(text)
         bot_turn = asyncio.create_task(
@@ -155,6 +160,18 @@ class ChatSession:
         for reply in replies:
             if reply.get("text"):
                 self.outbox.put_nowait(self.bot_frame(reply))
+
+    async def handoff_safety_loop(self) -> None:
+        """The safety net on messages sent to a counsellor, in order, off the relay path."""
+        while True:
+            text = await self.handoff_checks.get()
+            try:
+                assessment = await asyncio.to_thread(self.services.safety_net.assess, text)
+            except Exception as error:  # the chat goes on; the counsellor has the message
+                logger.error("safety check failed: %s", type(error).__name__)
+                continue
+            if assessment.signal:
+                self.outbox.put_nowait(self.safety_frame(assessment.signal))
 
     def shared_embedding(self, assessment: Assessment) -> dict[str, str] | None:
         """The safety net's e5 vector for the bot, if it is the model the bot uses."""
