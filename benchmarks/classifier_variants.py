@@ -29,8 +29,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bot"))
 
-from benchmarks.nlu_eval import HELDOUT_DIR, SAFETY_INTENTS, load_heldout  # noqa: E402
-from benchmarks.safety_threshold import TRAINING_DIR, embed, pipeline_config, table  # noqa: E402
+from benchmarks.nlu_eval import SAFETY_INTENTS  # noqa: E402
+from benchmarks.safety_threshold import (  # noqa: E402
+    pipeline_config,
+    table,
+    training_and_development,
+)
 
 # Sharpness of the neighbours' vote: E5 cosine similarities of related sentences lie
 # within a few hundredths of each other, so they are spread before weighting.
@@ -83,10 +87,7 @@ def main() -> int:
     from sklearn.model_selection import StratifiedKFold
 
     config = pipeline_config()
-    training = load_heldout(TRAINING_DIR)
-    development = load_heldout(HELDOUT_DIR)
-    vectors = embed([e.text for e in training] + [e.text for e in development])
-    train_vectors, dev_vectors = vectors[: len(training)], vectors[len(training) :]
+    training, development, train_vectors, dev_vectors = training_and_development()
     intents = np.array([e.intent for e in training])
     classes = sorted(set(intents))
     texts = [e.text for e in training]

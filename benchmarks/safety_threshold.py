@@ -77,6 +77,15 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return np.vstack([vectors[t] for t in texts])
 
 
+def training_and_development() -> tuple[list[Example], list[Example], np.ndarray, np.ndarray]:
+    """The training examples and the development split, with their E5 vectors."""
+    # postcode.yml and language.yml are trained on too; they count only in "all".
+    training = load_heldout(TRAINING_DIR)
+    development = load_heldout(HELDOUT_DIR)
+    vectors = embed([e.text for e in training] + [e.text for e in development])
+    return training, development, vectors[: len(training)], vectors[len(training) :]
+
+
 def served(
     probabilities: np.ndarray,
     classes: Sequence[str],
@@ -192,11 +201,7 @@ def main() -> int:
     from components.intent_classifier import fit, predict_proba
 
     config = pipeline_config()
-    # postcode.yml and language.yml are trained on too; they count only in "all".
-    training = load_heldout(TRAINING_DIR)
-    development = load_heldout(HELDOUT_DIR)
-    vectors = embed([e.text for e in training] + [e.text for e in development])
-    train_vectors, dev_vectors = vectors[: len(training)], vectors[len(training) :]
+    training, development, train_vectors, dev_vectors = training_and_development()
 
     probabilities, classes = out_of_fold(training, train_vectors, config["classifier"], args.folds)
     for rule in RULES:
