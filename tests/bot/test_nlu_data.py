@@ -11,7 +11,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO_ROOT / "bot" / "data" / "nlu"
 HELDOUT_DIRS = [
     Path(__file__).resolve().parent / n
-    for n in ("nlu_heldout", "nlu_heldout_blind", "nlu_heldout_blind2", "nlu_heldout_blind3")
+    for n in (
+        "nlu_heldout",
+        "nlu_heldout_blind",
+        "nlu_heldout_blind2",
+        "nlu_heldout_blind3",
+        "nlu_heldout_blind4",
+    )
 ]
 CONTRACT_INTENTS = {
     "greet", "goodbye", "affirm", "deny", "thank", "immediate_danger", "sexual_violence",
