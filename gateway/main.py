@@ -78,6 +78,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 yield
             finally:
                 await cancel_and_wait([release_checks])
+                await asyncio.to_thread(staff_accounts.close)
                 await handoff.aclose()
                 await redis.aclose()
                 staff_engine.dispose()

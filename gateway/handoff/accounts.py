@@ -88,6 +88,10 @@ class StaffAccounts:
     async def log_out(self, token: str) -> None:
         await self._redis.delete(keys.session(token_hash(token)))
 
+    def close(self) -> None:
+        """Stops the look-up threads (after the running look-ups end)."""
+        self._lookups.shutdown(wait=True)
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

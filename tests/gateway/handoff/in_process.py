@@ -37,7 +37,11 @@ def run_scenario(redis_url: str, database: Path, scenario: Scenario) -> None:
             async with httpx.AsyncClient(timeout=5) as http:
                 service = HandoffService(settings, redis, http)
                 with open_account_store(f"sqlite:///{database}") as store:
-                    await scenario(service, StaffAccounts(store, redis, 60, 5, 60))
+                    accounts = StaffAccounts(store, redis, 60, 5, 60)
+                    try:
+                        await scenario(service, accounts)
+                    finally:
+                        accounts.close()
         finally:
             await redis.aclose()
 

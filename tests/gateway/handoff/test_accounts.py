@@ -6,6 +6,7 @@ pytest-asyncio cannot start another one.
 """
 
 import secrets
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,15 +35,17 @@ def with_accounts(redis_url: str, tmp_path: Path) -> Callable[[Scenario], None]:
             redis = Redis.from_url(redis_url, decode_responses=True)
             try:
                 with open_account_store(f"sqlite:///{tmp_path / 'staff.sqlite3'}") as store:
-                    await scenario(
-                        StaffAccounts(
-                            store,
-                            redis,
-                            session_seconds=60,
-                            max_failed_logins=MAX_FAILED,
-                            lockout_seconds=60,
-                        )
+                    accounts = StaffAccounts(
+                        store,
+                        redis,
+                        session_seconds=60,
+                        max_failed_logins=MAX_FAILED,
+                        lockout_seconds=60,
                     )
+                    try:
+                        await scenario(accounts)
+                    finally:
+                        accounts.close()
             finally:
                 await redis.aclose()
 
@@ -120,3 +123,23 @@ def test_end_sessions_of_deactivated_account(with_accounts: Callable[[Scenario],
         assert refused.value.code == "invalid_credentials"  # says nothing about the account
 
     with_accounts(scenario)
+
+
+def test_close_staff_accounts_stops_lookup_threads(
+    with_accounts: Callable[[Scenario], None],
+) -> None:
+    async def scenario(accounts: StaffAccounts) -> None:
+        name = new_staff(accounts)
+        assert await accounts.may_sign_in(name)  # starts a look-up thread
+        before = lookup_threads()
+        assert before
+        accounts.close()
+        assert not lookup_threads() & before
+        with pytest.raises(RuntimeError):  # a closed pool takes no more look-ups
+            await accounts.may_sign_in(name)
+
+    with_accounts(scenario)
+
+
+def lookup_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("staff-accounts")}
