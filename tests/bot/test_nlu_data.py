@@ -17,6 +17,7 @@ HELDOUT_DIRS = [
         "nlu_heldout_blind2",
         "nlu_heldout_blind3",
         "nlu_heldout_blind4",
+        "nlu_heldout_blind5",
     )
 ]
 CONTRACT_INTENTS = {
