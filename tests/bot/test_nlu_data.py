@@ -10,10 +10,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO_ROOT / "bot" / "data" / "nlu"
 # The splits still measuring; used-up ones were retired into bot/data/nlu/retired_splits/.
-HELDOUT_DIRS = [
-    Path(__file__).resolve().parent / n
-    for n in ("nlu_heldout", "nlu_heldout_blind7", "nlu_heldout_blind8")
-]
+HELDOUT_DIRS = [Path(__file__).resolve().parent / n for n in ("nlu_heldout", "nlu_heldout_blind8")]
 CONTRACT_INTENTS = {
     "greet", "goodbye", "affirm", "deny", "thank", "immediate_danger", "sexual_violence",
     "domestic_violence", "find_shelter", "find_help_nearby", "inform_postcode",
