@@ -3,10 +3,11 @@
 A held-out split measures honestly only until someone reads its errors or lets it decide a
 change. After that it is spent as a measurement, but its sentences, written by people who
 never saw the training data, still teach the classifier wording the training data lacks.
-This writes them to bot/data/nlu/retired_splits/<lang>.yml, one section per split, and
-leaves out sentences the training data already has and sentences two splits label
-differently (an example may teach only one intent). A fresh split then does the measuring
-(docs/nlu.md, "Retiring used splits into training").
+This appends them to bot/data/nlu/retired_splits/<lang>.yml, one section per split, and
+leaves out sentences the training data already has, sentences a split still measuring has,
+and sentences two splits label differently (an example may teach only one intent). Delete
+the split's folder afterwards; a fresh split then does the measuring (docs/nlu.md,
+"Retiring used splits into training").
 
   .venv/bin/python benchmarks/retire_split.py \
       tests/bot/nlu_heldout_blind tests/bot/nlu_heldout_blind2 ...
@@ -113,12 +114,9 @@ def main() -> None:
     new = [s for s in args.splits if relative(s) not in done]
     for skipped in sorted(set(args.splits) - set(new)):
         print(f"already retired: {relative(skipped)}")
-    training = [
-        e
-        for root in {TRAINING_DIR, out}
-        for p in sorted(root.rglob("*.yml"))
-        for e in load_examples(p)
-    ]
+    # The default `out` lies inside the training data: each file is read once.
+    files = set(TRAINING_DIR.rglob("*.yml")) | set(out.rglob("*.yml"))
+    training = [e for p in sorted(files) for e in load_examples(p)]
     retiring = {s.resolve() for s in new}
     live = [
         e
