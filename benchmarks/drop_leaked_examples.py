@@ -53,11 +53,11 @@ def clean_appended(old: list[str], new: list[str], live: set[str]) -> tuple[list
     return kept, dropped
 
 
-def at_revision(path: Path, base: str) -> list[str]:
+def at_revision(path: Path, base: str, repo: Path = REPO) -> list[str]:
     """The file's lines at `base`; none if it did not exist there."""
     shown = subprocess.run(
-        ["git", "show", f"{base}:{path.relative_to(REPO).as_posix()}"],
-        cwd=REPO,
+        ["git", "show", f"{base}:{path.relative_to(repo).as_posix()}"],
+        cwd=repo,
         capture_output=True,
         text=True,
     )

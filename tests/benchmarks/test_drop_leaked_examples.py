@@ -1,10 +1,13 @@
 """Cleaning a data round: appended examples a live split has, or the file already has, go;
 everything else, and every line above the old end, stays."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from benchmarks.drop_leaked_examples import NotAppendOnly, at_revision, clean_appended
-from benchmarks.retire_split import REPO, key
+from benchmarks.retire_split import key
 
 OLD = [
     'version: "3.1"',
@@ -48,9 +51,14 @@ def test_clean_appended_refuses_edits_above_the_old_end() -> None:
         clean_appended(OLD, edited, set())
 
 
-def test_at_revision_reads_committed_file_or_nothing() -> None:
-    committed = at_revision(REPO / "bot" / "data" / "nlu" / "nl.yml", "HEAD")
+def test_at_revision_reads_committed_file_or_nothing(tmp_path: Path) -> None:
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    data = tmp_path / "nl.yml"
+    data.write_text("\n".join(OLD) + "\n", encoding="utf-8")
+    subprocess.run([*git, "add", "nl.yml"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "data"], check=True)
+    data.write_text("\n".join([*OLD, "      - nieuw"]) + "\n", encoding="utf-8")
 
-    assert committed[0] == 'version: "3.1"'
-    assert any(line.strip().startswith("- intent: immediate_danger") for line in committed)
-    assert at_revision(REPO / "bot" / "data" / "nlu" / "zz-missing.yml", "HEAD") == []
+    assert at_revision(data, "HEAD", tmp_path) == OLD
+    assert at_revision(tmp_path / "missing.yml", "HEAD", tmp_path) == []
