@@ -68,6 +68,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="HEAD", help="git revision before the data round")
     args = parser.parse_args()
+    # A mistyped revision would make every line look appended.
+    known = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}"], cwd=REPO
+    )
+    if known.returncode != 0:
+        raise SystemExit(f"not a git revision: {args.base}")
     live = {key(e.text) for d in sorted(HELDOUT_ROOT.glob("nlu_heldout*")) for e in load_heldout(d)}
     refused = []
     for path in sorted(TRAINING_DIR.glob("*.yml")):

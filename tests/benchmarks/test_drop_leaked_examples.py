@@ -2,12 +2,13 @@
 everything else, and every line above the old end, stays."""
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.drop_leaked_examples import NotAppendOnly, at_revision, clean_appended
-from benchmarks.retire_split import key
+from benchmarks.retire_split import REPO, key
 
 OLD = [
     'version: "3.1"',
@@ -62,3 +63,15 @@ def test_at_revision_reads_committed_file_or_nothing(tmp_path: Path) -> None:
 
     assert at_revision(data, "HEAD", tmp_path) == OLD
     assert at_revision(tmp_path / "missing.yml", "HEAD", tmp_path) == []
+
+
+def test_drop_leaked_examples_rejects_unknown_revision() -> None:
+    run = subprocess.run(
+        [sys.executable, "benchmarks/drop_leaked_examples.py", "--base", "no-such-revision"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+
+    assert run.returncode != 0
+    assert "not a git revision: no-such-revision" in run.stderr
