@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.nlu_eval import load_heldout  # noqa: E402
-from benchmarks.retire_split import HELDOUT_ROOT, TRAINING_DIR, key  # noqa: E402
+from benchmarks.retire_split import TRAINING_DIR, key, live_split_dirs  # noqa: E402
 
 # An example inside an `examples: |` block; `- intent:` items sit at two spaces.
 EXAMPLE_LINE = re.compile(r"^\s{4,}- (?P<text>.+)$")
@@ -70,11 +70,13 @@ def main() -> int:
     args = parser.parse_args()
     # A mistyped revision would make every line look appended.
     known = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}"], cwd=REPO
+        ["git", "rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}"],
+        cwd=REPO,
+        capture_output=True,
     )
     if known.returncode != 0:
         raise SystemExit(f"not a git revision: {args.base}")
-    live = {key(e.text) for d in sorted(HELDOUT_ROOT.glob("nlu_heldout*")) for e in load_heldout(d)}
+    live = {key(e.text) for d in live_split_dirs() for e in load_heldout(d)}
     refused = []
     for path in sorted(TRAINING_DIR.glob("*.yml")):
         new = path.read_text(encoding="utf-8").splitlines()

@@ -31,6 +31,11 @@ HELDOUT_ROOT = REPO / "tests" / "bot"
 SECTION_MARK = "  # from "
 
 
+def live_split_dirs() -> list[Path]:
+    """The held-out split folders (development and blind) that have not been retired."""
+    return sorted(HELDOUT_ROOT.glob("nlu_heldout*"))
+
+
 def key(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -120,7 +125,7 @@ def main() -> None:
     retiring = {s.resolve() for s in new}
     live = [
         e
-        for d in sorted(HELDOUT_ROOT.glob("nlu_heldout*"))
+        for d in live_split_dirs()
         if d.resolve() not in retiring
         for e in load_heldout(d)
     ]
