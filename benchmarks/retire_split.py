@@ -123,12 +123,7 @@ def main() -> None:
     files = set(TRAINING_DIR.rglob("*.yml")) | set(out.rglob("*.yml"))
     training = [e for p in sorted(files) for e in load_examples(p)]
     retiring = {s.resolve() for s in new}
-    live = [
-        e
-        for d in live_split_dirs()
-        if d.resolve() not in retiring
-        for e in load_heldout(d)
-    ]
+    live = [e for d in live_split_dirs() if d.resolve() not in retiring for e in load_heldout(d)]
     splits = [(relative(s), load_heldout(s)) for s in new]
     retired = retire(splits, training, live)
     out.mkdir(parents=True, exist_ok=True)
