@@ -51,6 +51,18 @@ class RunningStack:
         tracker: dict[str, Any] = response.json()
         return tracker
 
+    def rasa_intent(self, text: str) -> str:
+        """The intent Rasa's own `/model/parse` serves for `text` (nlu_fallback included)."""
+        response = httpx.post(
+            f"{self.urls.rasa_url}/model/parse",
+            params={"token": self.urls.rasa_token},
+            json={"text": text},
+            timeout=30,
+        )
+        response.raise_for_status()
+        intent: str = response.json()["intent"]["name"]
+        return intent
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
