@@ -1,30 +1,14 @@
 """SafetyPriority with bot/config.yml's threshold, after Rasa's FallbackClassifier (Rasa 3.6)."""
 
-import json
-import os
-import subprocess
 from pathlib import Path
-from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-BOT_PYTHON = REPO_ROOT / ".venv-bot" / "bin" / "python"
+from tests.bot.components.bot_venv import run_check
+
 CHECK = Path(__file__).with_name("safety_priority_check.py")
 
 
-def run_check() -> dict[str, Any]:
-    result = subprocess.run(
-        [str(BOT_PYTHON), str(CHECK)],
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def test_choose_safety_intent_from_threshold() -> None:
-    checked = run_check()
+    checked = run_check(CHECK)
     served = {name: case["pipeline"] for name, case in checked["cases"].items()}
     assert checked["threshold"] == 0.15
     assert served["danger_above"] == "immediate_danger"
@@ -36,7 +20,7 @@ def test_choose_safety_intent_from_threshold() -> None:
 
 def test_benchmark_models_pipeline_decision() -> None:
     # benchmarks/safety_threshold.py chooses the threshold from its own copy of this rule.
-    cases = run_check()["cases"]
+    cases = run_check(CHECK)["cases"]
     differing = [name for name, case in cases.items() if case["pipeline"] != case["benchmark"]]
     assert len(cases) > 300
     assert not differing
