@@ -57,7 +57,12 @@ def fit(
         "chars": TfidfVectorizer(
             analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True, min_df=min_df
         ).fit(lowered),
-        "words": TfidfVectorizer(analyzer="word", sublinear_tf=True, min_df=min_df).fit(lowered),
+        "words": TfidfVectorizer(
+            analyzer="word",
+            ngram_range=tuple(config["word_ngram_range"]),
+            sublinear_tf=True,
+            min_df=min_df,
+        ).fit(lowered),
     }
     classifier = LogisticRegression(
         C=float(config["C"]),
@@ -88,6 +93,7 @@ class E5NgramIntentClassifier(IntentClassifier, GraphComponent):
             "C": 10.0,  # inverse regularisation strength of the logistic regression
             "dense_weight": 2.0,  # scale of the E5 vector against the n-gram features
             "char_ngram_range": [2, 4],
+            "word_ngram_range": [1, 1],
             "min_df": 1,  # in how many training examples an n-gram must occur to count
             "max_iter": 3000,
             "ranking_length": 10,

@@ -14,11 +14,11 @@ from components.intent_classifier import fit  # noqa: E402
 
 from benchmarks.safety_threshold import pipeline_config  # noqa: E402
 
-# "knife" occurs in three examples, "zebra" in one, "giraffe" in two.
+# "knife" and the pair "his knife" occur in three examples, "zebra" in one, "giraffe" in two.
 TEXTS = [
-    "he has a knife",
-    "knife at the door",
-    "a knife again",
+    "he has his knife",
+    "his knife at the door",
+    "his knife again",
     "hello zebra",
     "hello giraffe",
     "hi giraffe",
@@ -33,6 +33,7 @@ print(
     json.dumps(
         {
             "min_df": config["min_df"],
+            "word_ngram_range": config["word_ngram_range"],
             "words": sorted(words),
             "char_ngrams": len(model["chars"].vocabulary_),
         }

@@ -1,4 +1,4 @@
-"""E5NgramIntentClassifier's n-gram vocabulary with bot/config.yml's minimum document frequency."""
+"""E5NgramIntentClassifier's n-gram vocabulary with bot/config.yml's settings."""
 
 from pathlib import Path
 
@@ -16,3 +16,12 @@ def test_drop_ngrams_rarer_than_min_df() -> None:
     assert "zebra" not in checked["words"]
     assert "giraffe" not in checked["words"]
     assert checked["char_ngrams"] > 0
+
+
+def test_count_word_pairs() -> None:
+    # Word pairs were added on the nineteenth blind split (docs/nlu.md): "will jump" and
+    # "will kill" differ where single words and the sentence vector are alike.
+    checked = run_check(CHECK)
+    assert checked["word_ngram_range"] == [1, 2]
+    assert "his knife" in checked["words"]
+    assert "has his" not in checked["words"]
