@@ -52,7 +52,7 @@ def fit(
     lowered = [t.lower() for t in texts]
     low, high = config["char_ngram_range"]
     # n-grams seen in fewer examples than this add features but no measured accuracy.
-    min_df = int(config.get("min_df", 1))
+    min_df = int(config["min_df"])
     model: dict[str, Any] = {
         "chars": TfidfVectorizer(
             analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True, min_df=min_df

@@ -1,16 +1,23 @@
 """E5NgramIntentClassifier's n-gram vocabulary with bot/config.yml's settings."""
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.bot.components.bot_venv import run_check
 
 CHECK = Path(__file__).with_name("intent_classifier_check.py")
 
 
-def test_drop_ngrams_rarer_than_min_df() -> None:
+@pytest.fixture(scope="module")
+def checked() -> dict[str, Any]:
+    return run_check(CHECK)
+
+
+def test_drop_ngrams_rarer_than_min_df(checked: dict[str, Any]) -> None:
     # min_df 3 was chosen on the eighteenth blind split (docs/nlu.md): same crisis recall,
     # fewer false alarms, a faster fit.
-    checked = run_check(CHECK)
     assert checked["min_df"] == 3
     assert "knife" in checked["words"]
     assert "zebra" not in checked["words"]
@@ -18,10 +25,9 @@ def test_drop_ngrams_rarer_than_min_df() -> None:
     assert checked["char_ngrams"] > 0
 
 
-def test_count_word_pairs() -> None:
+def test_count_word_pairs(checked: dict[str, Any]) -> None:
     # Word pairs were added on the nineteenth blind split (docs/nlu.md): "will jump" and
     # "will kill" differ where single words and the sentence vector are alike.
-    checked = run_check(CHECK)
     assert checked["word_ngram_range"] == [1, 2]
     assert "his knife" in checked["words"]
     assert "has his" not in checked["words"]
