@@ -8,8 +8,8 @@ the bot's predictions from nlu_eval.py, the bot's recall and the combined recall
 message text is printed.
 
     .venv-bot/bin/python benchmarks/nlu_eval.py --model bot/models/<model>.tar.gz \\
-        --heldout tests/bot/nlu_heldout_blind19 --predictions /tmp/served.json 2>/dev/null
-    .venv/bin/python benchmarks/safety_eval.py --heldout tests/bot/nlu_heldout_blind19 \\
+        --heldout tests/bot/nlu_heldout_blind20 --predictions /tmp/served.json 2>/dev/null
+    .venv/bin/python benchmarks/safety_eval.py --heldout tests/bot/nlu_heldout_blind20 \\
         --predictions /tmp/served.json
 """
 
