@@ -61,17 +61,19 @@ def trained_classifier(model: Path) -> dict[str, Any]:
     """The intent classifier stored in a trained Rasa model archive."""
     with tarfile.open(model) as archive:
         member = next(
-            m for m in archive.getmembers() if m.name.endswith("intent_classifier.joblib")
+            (m for m in archive.getmembers() if m.name.endswith("intent_classifier.joblib")),
+            None,
         )
-        handle = archive.extractfile(member)
+        handle = None if member is None else archive.extractfile(member)
         if handle is None:
-            raise SystemExit(f"{model}: no intent classifier inside")
+            raise SystemExit(f"{model}: no intent_classifier.joblib inside")
         return dict(joblib.load(handle))
 
 
 def summary(
     examples: list[Example], probabilities: np.ndarray, classes: list[str], config: dict[str, Any]
 ) -> str:
+    # served() takes one threshold; bot/config.yml gives both intents the same one.
     threshold = min(float(t) for t in config["safety"]["thresholds"].values())
     answers = [served(row, classes, config["fallback"], threshold) for row in probabilities]
     found: Counter[tuple[str, str]] = Counter()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pytest
 
 from benchmarks.crisis_second_stage import summary, trained_classifier
 from benchmarks.nlu_eval import Example
@@ -55,3 +56,12 @@ def test_read_classifier_from_model_archive(tmp_path: Path) -> None:
         tar.addfile(member, io.BytesIO(payload.getvalue()))
 
     assert trained_classifier(archive) == stored
+
+
+def test_reject_archive_without_classifier(tmp_path: Path) -> None:
+    archive = tmp_path / "model.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.addfile(tarfile.TarInfo("metadata.json"), io.BytesIO(b""))
+
+    with pytest.raises(SystemExit, match="no intent_classifier.joblib inside"):
+        trained_classifier(archive)
