@@ -21,7 +21,7 @@ import argparse
 import logging
 import sys
 import tarfile
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from benchmarks.nlu_eval import (  # noqa: E402
     SAFETY_RECALL_TARGET,
     Example,
     load_heldout,
+    per_intent,
 )
 from benchmarks.safety_threshold import (  # noqa: E402
     TRAINING_DIR,
@@ -76,25 +77,28 @@ def summary(
     # served() takes one threshold; bot/config.yml gives both intents the same one.
     threshold = min(float(t) for t in config["safety"]["thresholds"].values())
     answers = [served(row, classes, config["fallback"], threshold) for row in probabilities]
-    found: Counter[tuple[str, str]] = Counter()
-    total: Counter[tuple[str, str]] = Counter()
-    swaps = false_alarms = 0
-    for example, answer in zip(examples, answers, strict=True):
-        if example.intent in SAFETY_INTENTS:
-            key = (example.language, example.intent)
-            total[key] += 1
-            found[key] += answer == example.intent
-            swaps += answer in SAFETY_INTENTS and answer != example.intent
-        else:
-            false_alarms += answer in SAFETY_INTENTS
-    pairs = sum(found[k] / total[k] >= SAFETY_RECALL_TARGET for k in total)
-    danger = sum(v for k, v in found.items() if k[1] == DANGER)
-    suicide = sum(v for k, v in found.items() if k[1] == SUICIDE)
+    served_pairs = list(zip(examples, answers, strict=True))
+    crisis = [(e.intent, a) for e, a in served_pairs if e.intent in SAFETY_INTENTS]
+    found = Counter(true for true, answer in crisis if answer == true)
+    total = Counter(true for true, _ in crisis)
+    swaps = sum(answer in SAFETY_INTENTS and answer != true for true, answer in crisis)
+    false_alarms = sum(
+        a in SAFETY_INTENTS for e, a in served_pairs if e.intent not in SAFETY_INTENTS
+    )
+    by_language: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    for example, answer in served_pairs:
+        by_language[example.language].append((example.intent, answer))
+    recalls = [
+        scores.recall
+        for rows in by_language.values()
+        for intent, scores in per_intent(rows).items()
+        if intent in SAFETY_INTENTS
+    ]
+    pairs = sum(recall >= SAFETY_RECALL_TARGET for recall in recalls)
     return (
-        f"danger {danger}/{sum(v for k, v in total.items() if k[1] == DANGER)}"
-        f"  suicide {suicide}/{sum(v for k, v in total.items() if k[1] == SUICIDE)}"
+        f"danger {found[DANGER]}/{total[DANGER]}  suicide {found[SUICIDE]}/{total[SUICIDE]}"
         f"  swaps {swaps}  false alarms {false_alarms}  pairs >= {SAFETY_RECALL_TARGET}:"
-        f" {pairs}/{len(total)}"
+        f" {pairs}/{len(recalls)}"
     )
 
 
